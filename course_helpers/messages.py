@@ -1,0 +1,315 @@
+"""The message catalogue: every key has a Chinese and an English text.
+
+Placeholders such as ``{what}`` must appear in both languages (a test enforces it).
+Terms follow the glossary in the README: 张量 tensor, 梯度 gradient, 叶子张量 leaf tensor,
+反向传播 backward pass, 计算图 computation graph, 累积 accumulate, 清零 zero.
+"""
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    # --- outcomes -------------------------------------------------------------------
+    "outcome.title": {"zh": "练习 {number}", "en": "Exercise {number}"},
+    "outcome.correct": {"zh": "正确！", "en": "Correct!"},
+    "outcome.correct_visible": {
+        "zh": "通过了公开检查。评分时还会用更多输入检验你的函数。",
+        "en": "The visible checks pass. Grading will try your function on more inputs.",
+    },
+    "outcome.correct_hidden": {
+        "zh": "隐藏检查也全部通过。",
+        "en": "The hidden checks pass as well.",
+    },
+    "outcome.incorrect": {"zh": "还不对", "en": "Not yet"},
+    "outcome.not_attempted": {"zh": "尚未作答", "en": "Not attempted yet"},
+    "outcome.not_attempted_detail": {
+        "zh": "把 raise NotImplementedError() 换成你的代码，运行该单元，再运行本检查单元。",
+        "en": "Replace raise NotImplementedError() with your code, run that cell, "
+        "then run this check cell again.",
+    },
+    "outcome.hint_pointer": {
+        "zh": "需要提示？运行 {name}.hint()。",
+        "en": "Need a hint? Run {name}.hint().",
+    },
+    "outcome.case": {"zh": "输入：{case}", "en": "Input: {case}"},
+    "outcome.hidden_case": {
+        "zh": "出错的是一组隐藏输入。",
+        "en": "The failing input is one of the hidden ones.",
+    },
+    "outcome.hint_title": {"zh": "提示", "en": "Hint"},
+    "outcome.solution_title": {"zh": "参考答案", "en": "Reference solution"},
+    "outcome.solution_note": {
+        "zh": "先自己尝试，再对照参考答案：看懂之后，试着不看答案重写一遍。",
+        "en": "Try it yourself first. Once you understand the reference, "
+        "rewrite it without looking.",
+    },
+    # --- names of the things being checked --------------------------------------------
+    "what.result": {"zh": "返回值", "en": "the returned value"},
+    "what.gradient": {"zh": "梯度", "en": "the gradient"},
+    "what.item": {"zh": "第 {index} 个返回值", "en": "returned value #{index}"},
+    "what.tensor": {"zh": "返回的张量", "en": "the returned tensor"},
+    # --- the verification core --------------------------------------------------------
+    "compare.none": {
+        "zh": "{what}是 None，这里需要一个张量。是不是忘了 return？",
+        "en": "{what} is None where a tensor was expected. Did you forget to return it?",
+    },
+    "compare.not_tensor": {
+        "zh": "{what}应该是 torch.Tensor，实际得到的是 {type}。",
+        "en": "{what} should be a torch.Tensor, but it is a {type}.",
+    },
+    "compare.tensor_subclass": {
+        "zh": "{what}是张量的子类 {type}，请返回普通的 torch.Tensor。",
+        "en": "{what} is a tensor subclass ({type}); return a plain torch.Tensor.",
+    },
+    "compare.not_tuple": {
+        "zh": "{what}应该是包含 {count} 个元素的元组，实际得到的是 {type}。",
+        "en": "{what} should be a tuple of {count} items, but it is a {type}.",
+    },
+    "compare.length": {
+        "zh": "{what}应该有 {expected} 个元素，实际有 {actual} 个。",
+        "en": "{what} should have {expected} items, but it has {actual}.",
+    },
+    "compare.not_float": {
+        "zh": "{what}的数据类型是 {dtype}，不是浮点型。只有浮点型张量才能求梯度：写 1.0 而不是 1，"
+        "或指定 dtype=torch.float32。",
+        "en": "{what} has dtype {dtype}, which is not floating point. Only floating-point "
+        "tensors can have gradients: write 1.0 instead of 1, or pass dtype=torch.float32.",
+    },
+    "compare.dtype": {
+        "zh": "{what}的数据类型应为 {expected}，实际是 {actual}。",
+        "en": "{what} should have dtype {expected}, but it has {actual}.",
+    },
+    "compare.shape": {
+        "zh": "{what}的形状应为 {expected}，实际是 {actual}。",
+        "en": "{what} should have shape {expected}, but it has {actual}.",
+    },
+    "compare.device": {
+        "zh": "{what}在设备 {actual} 上，应在 {expected} 上。",
+        "en": "{what} is on device {actual}; it should be on {expected}.",
+    },
+    "compare.needs_requires_grad": {
+        "zh": "{what}没有开启梯度：创建时加上 requires_grad=True，或调用 .requires_grad_()。",
+        "en": "{what} does not require grad: pass requires_grad=True when creating it, "
+        "or call .requires_grad_().",
+    },
+    "compare.unwanted_requires_grad": {
+        "zh": "{what}仍然需要梯度（requires_grad=True）。返回前用 .detach() 把它从计算图上取下来，"
+        "或者直接返回 x.grad。",
+        "en": "{what} still requires grad. Detach it from the graph with .detach() before "
+        "returning it, or return x.grad directly.",
+    },
+    "compare.not_leaf": {
+        "zh": "{what}不是叶子张量：它是由运算 {grad_fn} 得到的。先把数值准备好，"
+        "最后再设置 requires_grad。",
+        "en": "{what} is not a leaf tensor: it was produced by {grad_fn}. Prepare the values "
+        "first and set requires_grad last.",
+    },
+    "compare.not_finite": {
+        "zh": "{what}中含有 NaN 或无穷大。",
+        "en": "{what} contains NaN or infinity.",
+    },
+    "compare.values": {
+        "zh": "{what}的数值不对：最大误差为 {error}（允许 rtol={rtol}，atol={atol}）。",
+        "en": "{what} has wrong values: the largest error is {error} "
+        "(allowed: rtol={rtol}, atol={atol}).",
+    },
+    "compare.same_object": {
+        "zh": "两次调用返回了同一个张量对象：每次调用都应该新建张量。",
+        "en": "Two calls returned the very same tensor object; each call should create "
+        "a new tensor.",
+    },
+    "compare.finite_difference": {
+        "zh": "{what}与有限差分的估计不符：最大误差为 {error}。",
+        "en": "{what} disagrees with the finite-difference estimate: the largest error "
+        "is {error}.",
+    },
+    # --- diagnoses: the likely mistake behind a wrong answer ---------------------------------
+    "diag.grad_none": {
+        "zh": "{what}是 None。常见原因：没有调用 backward()；张量没有设置 requires_grad=True；"
+        "或者写了 w = w - lr * w.grad，把 w 换成了一个新的非叶子张量。",
+        "en": "{what} is None. Usual causes: backward() was never called; the tensor does "
+        "not have requires_grad=True; or w = w - lr * w.grad replaced w with a new, "
+        "non-leaf tensor.",
+    },
+    "diag.accumulated": {
+        "zh": "{what}正好是正确值的 {factor} 倍：backward() 被调用了 {factor} 次而中间没有清零，"
+        "梯度累积了起来。每次反向传播之前先用 x.grad.zero_() 或 optimizer.zero_grad() 清零，"
+        "或者每次都新建张量。",
+        "en": "{what} is exactly {factor} times the correct value: backward() ran {factor} "
+        "times without clearing in between, so the gradients accumulated. Zero them before "
+        "each backward pass with x.grad.zero_() or optimizer.zero_grad(), or create a fresh "
+        "tensor each time.",
+    },
+    "diag.sum_not_mean": {
+        "zh": "{what}是正确值的 {factor} 倍，{factor} 正好是元素个数：题目要求 mean()（平均），"
+        "你用的是 sum()（求和）。",
+        "en": "{what} is {factor} times the correct value, and {factor} is the number of "
+        "elements: the task asks for mean(), but you used sum().",
+    },
+    "diag.mean_not_sum": {
+        "zh": "{what}只有正确值的 1/{factor}，{factor} 正好是元素个数：这里应该用 sum()（求和），"
+        "你用的是 mean()（平均）。",
+        "en": "{what} is 1/{factor} of the correct value, and {factor} is the number of "
+        "elements: use sum() here, not mean().",
+    },
+    "diag.wrong_sign": {
+        "zh": "{what}的符号反了：数值大小正确，正负号相反。检查表达式里的减号。",
+        "en": "{what} has the wrong sign: the size is right but the sign is flipped. Check "
+        "the minus signs in your expression.",
+    },
+    "diag.scaled": {
+        "zh": "{what}和正确值成比例，但差了一个系数 {factor}。检查公式里的常数。",
+        "en": "{what} is proportional to the correct value but off by a factor of {factor}. "
+        "Check the constants in your formula.",
+    },
+    "diag.all_zero": {
+        "zh": "{what}全是 0：是不是在读取之前就把梯度清零了？",
+        "en": "{what} is all zeros: were the gradients cleared before you read them?",
+    },
+    "diag.swapped": {
+        "zh": "两个梯度的顺序反了：请按（对 a 的梯度，对 b 的梯度）的顺序返回。",
+        "en": "The two gradients are swapped: return (gradient for a, gradient for b) "
+        "in that order.",
+    },
+    "diag.raised": {
+        "zh": "你的代码抛出了异常 {error}：{detail}",
+        "en": "Your code raised {error}: {detail}",
+    },
+    "diag.int_requires_grad": {
+        "zh": "你的代码给整数张量设置了 requires_grad。只有浮点型张量才能求梯度：写 1.0 而不是 1，"
+        "或指定 dtype=torch.float32。",
+        "en": "Your code set requires_grad on an integer tensor. Only floating-point tensors "
+        "can have gradients: write 1.0 instead of 1, or pass dtype=torch.float32.",
+    },
+    "diag.nonscalar_backward": {
+        "zh": "你对一个非标量（向量）调用了 backward()，却没有传 gradient=。先用 .sum() 得到标量，"
+        "或者调用 y.backward(gradient=torch.ones_like(y))。",
+        "en": "You called backward() on a non-scalar (a vector) without gradient=. Reduce it "
+        "to a scalar with .sum() first, or call y.backward(gradient=torch.ones_like(y)).",
+    },
+    "diag.no_grad_tensor_backward": {
+        "zh": "你对一个不需要梯度的张量调用了 backward()：计算它的输入都没有 requires_grad=True。"
+        "在做运算之前，先对输入设置 requires_grad。",
+        "en": "You called backward() on a tensor that does not require grad: none of the "
+        "inputs it was computed from has requires_grad=True. Set requires_grad on the inputs "
+        "before computing.",
+    },
+    "diag.backward_twice": {
+        "zh": "你的代码第二次沿同一张计算图做反向传播，而第一次之后图已经被释放。每次都重新计算前向，"
+        "或者（确实需要时）第一次调用 backward(retain_graph=True)。",
+        "en": "Your code ran backward through the same graph a second time, after the first "
+        "pass had freed it. Recompute the forward pass each time, or (if you really need "
+        "to) call backward(retain_graph=True) the first time.",
+    },
+    "diag.numpy_requires_grad": {
+        "zh": "你对需要梯度的张量调用了 .numpy()。先 .detach() 再 .numpy()。",
+        "en": "You called .numpy() on a tensor that requires grad. Call .detach() first, "
+        "then .numpy().",
+    },
+    "diag.inplace_leaf": {
+        "zh": "你在原地修改了一个需要梯度的叶子张量。参数更新要放在 with torch.no_grad() 代码块里。",
+        "en": "You changed a leaf tensor that requires grad in place. Put parameter updates "
+        "inside with torch.no_grad():.",
+    },
+    "diag.not_callable": {
+        "zh": "这里需要传入你写的函数本身（例如 {name}），而不是 {type}。",
+        "en": "Pass the function you wrote (for example {name}) itself, not a {type}.",
+    },
+    "diag.mutated_input": {
+        "zh": "你的函数修改了传入的张量。请在副本上计算：x = x.detach().clone()。",
+        "en": "Your function changed the tensor it was given. Work on a copy: "
+        "x = x.detach().clone().",
+    },
+    "diag.not_independent": {
+        "zh": "同样的输入调用两次，结果却不一样（第二次是第一次的 {factor} 倍）：函数在多次调用之间"
+        "共享了张量，梯度累积了。在函数内部新建张量，或在反向传播之前清零。",
+        "en": "Two calls with the same input gave different results (the second is "
+        "{factor} times the first): the function shares a tensor between calls and the "
+        "gradients accumulate. Create the tensor inside the function, or zero the gradient "
+        "before backward.",
+    },
+    "diag.tampered": {
+        "zh": "检查所依赖的函数被修改过（{name}）。请重启内核，从头运行全部单元，不要改动课程提供的函数。",
+        "en": "A function the checks rely on has been replaced ({name}). Restart the kernel, "
+        "run all cells from the top, and leave the course's functions alone.",
+    },
+    # --- plots and widgets ------------------------------------------------------------------
+    "plot.function": {"zh": "函数 f(x)", "en": "function f(x)"},
+    "plot.derivative": {"zh": "导数 f'(x)（自动微分）", "en": "derivative f'(x) (autograd)"},
+    "plot.function_and_derivative": {
+        "zh": "函数及其导数",
+        "en": "A function and its derivative",
+    },
+    "plot.tangent": {"zh": "x = {x} 处的切线，斜率 {slope}", "en": "tangent at x = {x}, slope {slope}"},
+    "plot.graph_title": {"zh": "计算图", "en": "Computation graph"},
+    "plot.leaf": {"zh": "叶子张量", "en": "leaf tensor"},
+    "widget.x0": {"zh": "切点 x", "en": "point x"},
+    # --- lesson 02: autograd ----------------------------------------------------------------
+    "autograd.q1.hint": {
+        "zh": "torch.tensor(values, dtype=..., requires_grad=True) 一步就能建好叶子张量。"
+        "别忘了：整数列表默认得到整数张量。",
+        "en": "torch.tensor(values, dtype=..., requires_grad=True) builds the leaf in one "
+        "step. Remember: a list of ints gives an integer tensor by default.",
+    },
+    "autograd.q2.hint": {
+        "zh": "先把 x 变成需要梯度的叶子张量：x = x.detach().clone().requires_grad_(True)；"
+        "然后计算 y，调用 y.backward()，返回 x.grad。",
+        "en": "First turn x into a leaf that requires grad: "
+        "x = x.detach().clone().requires_grad_(True); then compute y, call y.backward(), "
+        "and return x.grad.",
+    },
+    "autograd.q3.hint": {
+        "zh": "mean() 会除以元素个数 n，所以每个梯度分量是 2x/n。注意别写成 sum()。",
+        "en": "mean() divides by the number of elements n, so each gradient entry is 2x/n. "
+        "Don't use sum() by mistake.",
+    },
+    "autograd.q4.hint": {
+        "zh": "y = x * x 是向量，不能直接 y.backward()。用 y.sum().backward()，"
+        "或 y.backward(gradient=torch.ones_like(y))。",
+        "en": "y = x * x is a vector, so y.backward() alone fails. Use y.sum().backward() "
+        "or y.backward(gradient=torch.ones_like(y)).",
+    },
+    "autograd.q5.hint": {
+        "zh": "a 和 b 都要设置 requires_grad；一次 backward() 会同时填好 a.grad 和 b.grad。"
+        "返回 (a.grad, b.grad)。",
+        "en": "Both a and b need requires_grad; a single backward() fills both a.grad and "
+        "b.grad. Return (a.grad, b.grad).",
+    },
+    "autograd.q6.hint": {
+        "zh": "f 是逐元素函数，所以 f(x).sum() 对 x_i 的导数就是 f'(x_i)。对 x 的副本开启梯度，"
+        "反向传播，返回 x.grad。",
+        "en": "f acts element by element, so the derivative of f(x).sum() with respect to x_i "
+        "is f'(x_i). Turn on grad for a copy of x, run backward, return x.grad.",
+    },
+    # --- setup and command line ------------------------------------------------------------
+    "cli.release_done": {
+        "zh": "已从 solutions/ 生成学生版：{lessons}",
+        "en": "Student release regenerated from solutions/: {lessons}",
+    },
+    "cli.release_stale": {
+        "zh": "notebooks/ 与 solutions/ 不一致：{files}。请运行 course-helpers release 并提交结果。",
+        "en": "notebooks/ is out of date with solutions/: {files}. Run course-helpers release "
+        "and commit the result.",
+    },
+    "cli.release_fresh": {
+        "zh": "notebooks/ 与 solutions/ 一致。",
+        "en": "notebooks/ matches solutions/.",
+    },
+    "cli.lint_result": {
+        "zh": "发现 {count} 个问题。",
+        "en": "{count} problem(s) found.",
+    },
+    "cli.execute_done": {
+        "zh": "已重新运行并保存输出：{lesson}",
+        "en": "Re-executed and saved with outputs: {lesson}",
+    },
+    "cli.execute_failed": {
+        "zh": "运行 {lesson} 时出错：{detail}",
+        "en": "Running {lesson} failed: {detail}",
+    },
+    "cli.unknown_lesson": {
+        "zh": "找不到课程 {lesson}。现有课程：{known}",
+        "en": "No lesson called {lesson}. Lessons: {known}",
+    },
+    "cli.nbgrader_failed": {
+        "zh": "nbgrader 生成学生版失败：{detail}",
+        "en": "nbgrader could not generate the release: {detail}",
+    },
+}

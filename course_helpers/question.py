@@ -1,0 +1,196 @@
+"""One exercise: what to check, and the three faces ``check``, ``grade`` and ``hint``.
+
+A :class:`Question` calls the student's function on fresh copies of its inputs (so a number
+printed earlier cannot simply be typed in), judges each result with the verification core,
+and returns an :class:`~course_helpers.outcome.Outcome`. How the outcome is shown is up to
+the face: ``check`` displays it, ``grade`` raises :class:`CheckFailed` when it is not correct.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import inspect
+import io
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+
+from course_helpers import trusted
+from course_helpers.diagnose import diagnose_exception, diagnose_repeat
+from course_helpers.grading import CheckFailed
+from course_helpers.i18n import Message, msg
+from course_helpers.outcome import Note, Outcome, Status
+
+Judge = Callable[[Any, "Case"], Message | None]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One set of arguments for the student's function, with a label for feedback."""
+
+    args: tuple[Any, ...]
+    label: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class _NotAttempted(Exception):
+    pass
+
+
+class _Raised(Exception):
+    def __init__(self, diagnosis: Message) -> None:
+        super().__init__(diagnosis.key)
+        self.diagnosis = diagnosis
+
+
+@dataclass
+class Question:
+    """An exercise checked by calling the student's function on known inputs.
+
+    ``judge(result, case)`` returns ``None`` for a right result or a message naming what is
+    wrong. ``repeat`` calls the function twice on the first case to catch state that leaks
+    between calls (a gradient that keeps accumulating in a global tensor).
+    """
+
+    key: str
+    number: str
+    points: int
+    name: str
+    reference: Callable[..., Any]
+    judge: Judge
+    visible: Sequence[Case]
+    hidden: Sequence[Case] = ()
+    repeat: bool = True
+
+    # ---- the problem ---------------------------------------------------------------
+    def evaluate(self, answer: object, *, hidden: bool = False) -> Outcome:
+        """Check ``answer`` (the student's function) and return the outcome."""
+        title = msg("outcome.title", number=self.number)
+        if not callable(answer):
+            return self._incorrect(title, msg("diag.not_callable",
+                                              name=self.reference.__name__,
+                                              type=type(answer).__name__), None, hidden)
+        tampered = trusted.intact()
+        if tampered:
+            return self._incorrect(title, msg("diag.tampered", name=", ".join(tampered)),
+                                   None, hidden)
+        cases = list(self.hidden if hidden else self.visible)
+        for index, case in enumerate(cases):
+            try:
+                result = self._call(answer, case)
+                problem = self.judge(result, case)
+                if problem is None and self.repeat and index == 0:
+                    first = _snapshot(result)
+                    problem = _compare_snapshots(first, _snapshot(self._call(answer, case)))
+            except _NotAttempted:
+                return Outcome(Status.NOT_ATTEMPTED, title,
+                               (msg("outcome.not_attempted_detail"),))
+            except _Raised as raised:
+                return self._incorrect(title, raised.diagnosis, case, hidden)
+            if problem is not None:
+                return self._incorrect(title, problem, case, hidden)
+        key = "outcome.correct_hidden" if hidden else "outcome.correct_visible"
+        return Outcome(Status.CORRECT, title, (msg(key),))
+
+    def _call(self, answer: Callable[..., Any], case: Case) -> Any:
+        args = tuple(_fresh(arg) for arg in case.args)
+        # Warnings and stderr from the student's code would make nbgrader zero the cell.
+        with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
+            warnings.simplefilter("ignore")
+            try:
+                return answer(*args)
+            except NotImplementedError as error:
+                raise _NotAttempted from error
+            except Exception as error:  # any failure of student code is feedback
+                raise _Raised(diagnose_exception(error)) from error
+
+    def _incorrect(self, title: Message, problem: Message, case: Case | None,
+                   hidden: bool) -> Outcome:
+        details = [problem]
+        if case is not None and hidden:
+            details.append(msg("outcome.hidden_case"))
+        elif case is not None and case.label:
+            details.append(msg("outcome.case", case=case.label))
+        details.append(msg("outcome.hint_pointer", name=self.name))
+        return Outcome(Status.INCORRECT, title, tuple(details))
+
+    # ---- the faces ---------------------------------------------------------------------
+    def check(self, answer: object) -> Outcome:
+        """Show coloured feedback for ``answer`` (self-study; never raises)."""
+        outcome = self.evaluate(answer)
+        _show(outcome)
+        return outcome
+
+    def grade(self, answer: object, *, hidden: bool = False) -> None:
+        """For nbgrader test cells: show success, raise :class:`CheckFailed` otherwise."""
+        outcome = self.evaluate(answer, hidden=hidden)
+        if not outcome.passed:
+            raise CheckFailed(outcome)
+        _show(outcome)
+
+    def hint(self) -> Note:
+        """Show the hint for this exercise."""
+        note = Note(msg("outcome.hint_title"), msg(f"{self.key}.hint"))
+        _show(note)
+        return note
+
+    def solution(self) -> str:
+        """Show the reference solution's source code."""
+        source = inspect.getsource(self.reference)
+        note = msg("outcome.solution_note")
+        try:
+            from IPython.display import Markdown, display
+
+            display(Markdown(f"**{msg('outcome.solution_title')}**\n\n```python\n{source}```\n\n"
+                             f"{note}"))
+        except ImportError:  # pragma: no cover - IPython is a dependency
+            print(source)
+        return source
+
+
+def _fresh(value: Any) -> Any:
+    """A private copy of an argument, so the student's code cannot change the case."""
+    if isinstance(value, trusted.Tensor):
+        return trusted.clone(trusted.detach(value))
+    if callable(value):
+        return value
+    return copy.deepcopy(value)
+
+
+def _snapshot(result: Any) -> Any:
+    """Float64 copies of the tensors in a result, taken before the next call can change them."""
+    if isinstance(result, trusted.Tensor):
+        return trusted.as_float64(result)
+    if isinstance(result, tuple | list):
+        return tuple(_snapshot(item) for item in result)
+    return None
+
+
+def _compare_snapshots(first: Any, second: Any) -> Message | None:
+    if isinstance(first, torch.Tensor) and isinstance(second, torch.Tensor):
+        if trusted.shape(first) != trusted.shape(second):
+            return None
+        return diagnose_repeat(first, second)
+    if isinstance(first, tuple) and isinstance(second, tuple):
+        for a, b in zip(first, second, strict=False):
+            problem = _compare_snapshots(a, b)
+            if problem is not None:
+                return problem
+    return None
+
+
+def _show(obj: object) -> None:
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover
+        print(repr(obj))
+        return
+    if get_ipython() is None:
+        print(repr(obj))
+    else:
+        display(obj)

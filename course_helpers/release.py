@@ -1,0 +1,95 @@
+"""Regenerate the student release (notebooks/) from solutions/ with nbgrader.
+
+nbgrader runs in a scratch copy of the course, so checking for a stale release never touches
+the checkout and no gradebook is created.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from course_helpers.course import CONFIG_NAME, RELEASE, SOURCE, lessons
+
+
+class ReleaseError(RuntimeError):
+    """nbgrader could not generate a release."""
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A file of the committed release that does not match a fresh one."""
+
+    path: str
+    reason: str  # "changed", "missing" or "extra"
+
+
+def generate(root: Path, lesson: str, into: Path) -> Path:
+    """Run ``nbgrader generate_assignment`` for one lesson; return the released folder."""
+    scratch = into / "course"
+    if scratch.exists():
+        shutil.rmtree(scratch)
+    (scratch / SOURCE).mkdir(parents=True)
+    shutil.copy2(root / CONFIG_NAME, scratch / CONFIG_NAME)
+    shutil.copytree(root / SOURCE / lesson, scratch / SOURCE / lesson,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    command = [sys.executable, "-m", "nbgrader", "generate_assignment", lesson,
+               "--no-db", "--force", "--log-level=WARN"]
+    result = subprocess.run(command, cwd=scratch, capture_output=True, text=True, check=False)
+    released = scratch / RELEASE / lesson
+    if result.returncode != 0 or not released.is_dir():
+        detail = (result.stderr or result.stdout).strip().splitlines()[-5:]
+        raise ReleaseError("\n".join(detail) or f"exit code {result.returncode}")
+    return released
+
+
+def release(root: Path, selected: list[str] | None = None) -> list[str]:
+    """Regenerate notebooks/ for the selected lessons (all by default)."""
+    names = selected or lessons(root)
+    with tempfile.TemporaryDirectory(prefix="course-release-") as tmp:
+        for lesson in names:
+            fresh = generate(root, lesson, Path(tmp))
+            target = root / RELEASE / lesson
+            if target.exists():
+                shutil.rmtree(target)
+            shutil.copytree(fresh, target)
+    return names
+
+
+def stale(root: Path, selected: list[str] | None = None) -> list[Difference]:
+    """Differences between the committed release and a freshly generated one."""
+    names = selected or lessons(root)
+    differences: list[Difference] = []
+    if selected is None:
+        released = root / RELEASE
+        known = set(names)
+        if released.is_dir():
+            differences += [Difference(f"{RELEASE}/{p.name}", "extra")
+                            for p in sorted(released.iterdir())
+                            if p.is_dir() and p.name not in known]
+    with tempfile.TemporaryDirectory(prefix="course-release-") as tmp:
+        for lesson in names:
+            fresh = generate(root, lesson, Path(tmp))
+            differences += _compare_trees(fresh, root / RELEASE / lesson, f"{RELEASE}/{lesson}")
+    return differences
+
+
+def _compare_trees(fresh: Path, committed: Path, label: str) -> list[Difference]:
+    found: list[Difference] = []
+    fresh_files = {p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file()}
+    committed_files = ({p.relative_to(committed) for p in committed.rglob("*")
+                        if p.is_file() and ".ipynb_checkpoints" not in p.parts}
+                       if committed.is_dir() else set())
+    for name in sorted(fresh_files - committed_files):
+        found.append(Difference(f"{label}/{name}", "missing"))
+    for name in sorted(committed_files - fresh_files):
+        found.append(Difference(f"{label}/{name}", "extra"))
+    for name in sorted(fresh_files & committed_files):
+        if not filecmp.cmp(fresh / name, committed / name, shallow=False):
+            found.append(Difference(f"{label}/{name}", "changed"))
+    return found

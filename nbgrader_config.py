@@ -1,0 +1,19 @@
+"""nbgrader configuration for the course (see README, instructor guide)."""
+
+c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
+
+c.CourseDirectory.course_id = "pytorch-autograd"
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "notebooks"
+
+# What students see where a solution was removed.
+c.ClearSolutions.code_stub = {
+    "python": "# 在这里写你的代码 / YOUR CODE HERE\nraise NotImplementedError()",
+}
+c.ClearSolutions.text_stub = "在这里写你的答案 / YOUR ANSWER HERE"
+
+# One slow or looping cell must not hold up a whole class.
+c.Execute.timeout = 60
+c.Execute.startup_timeout = 60
+c.Execute.shutdown_kernel = "immediate"
+c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:"]
