@@ -10,7 +10,7 @@ or ``bool()`` on a student's object.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import torch
 
@@ -38,7 +38,8 @@ class Expect:
     rtol: float | None = None
     atol: float | None = None
     reduction_size: int | None = None  # n of a mean/sum in the task, for diagnosis
-    what: Message = msg("what.result")
+    reduction: str | None = None  # "mean" or "sum": what the task asks for
+    what: Message = field(default_factory=lambda: msg("what.result"))
 
 
 def type_name(value: object) -> str:
@@ -66,7 +67,9 @@ def check_structure(actual: object, expected: torch.Tensor, expect: Expect) -> M
         # A subclass can override comparisons and torch functions; only plain tensors count.
         return msg("compare.tensor_subclass", what=what, type=type_name(actual))
     dtype = trusted.dtype(actual)
-    if expect.floating and not (dtype.is_floating_point or dtype.is_complex):
+    if expect.floating and dtype.is_complex:
+        return msg("compare.complex", what=what, dtype=str(dtype))
+    if expect.floating and not dtype.is_floating_point:
         return msg("compare.not_float", what=what, dtype=str(dtype))
     if expect.dtype is not None and dtype != expect.dtype:
         return msg("compare.dtype", what=what, expected=str(expect.dtype), actual=str(dtype))
@@ -99,7 +102,8 @@ def check_values(actual: torch.Tensor, expected: torch.Tensor, expect: Expect) -
     if close(got, want, rtol=rtol, atol=atol):
         return None
     diagnosis = diagnose_values(got, want, what=expect.what, rtol=rtol, atol=atol,
-                                reduction_size=expect.reduction_size)
+                                reduction_size=expect.reduction_size,
+                                reduction=expect.reduction)
     if diagnosis is not None:
         return diagnosis
     error = _max_error(got, want)
@@ -163,7 +167,9 @@ def close(got: torch.Tensor, want: torch.Tensor, *, rtol: float, atol: float) ->
     """``True`` when every entry is within ``atol + rtol * |want|`` (float64 inputs)."""
     diff = trusted.abs_(trusted.sub(got, want))
     bound = trusted.add(trusted.mul(trusted.abs_(want), rtol), atol)
-    return _all(trusted.le(diff, bound))
+    # Equal infinities count as close, as in torch.testing.assert_close (inf - inf is NaN).
+    within = trusted.logical_and(trusted.le(diff, bound), trusted.isfinite(want))
+    return _all(trusted.logical_or(within, trusted.eq(got, want)))
 
 
 def _all(mask: torch.Tensor) -> bool:

@@ -45,8 +45,13 @@ def _near(value: float, target: float, tolerance: float = 1e-3) -> bool:
 
 
 def diagnose_values(got: torch.Tensor, want: torch.Tensor, *, what: Message, rtol: float,
-                    atol: float, reduction_size: int | None = None) -> Message | None:
-    """Name the mistake behind float64 values that differ from the reference, if known."""
+                    atol: float, reduction_size: int | None = None,
+                    reduction: str | None = None) -> Message | None:
+    """Name the mistake behind float64 values that differ from the reference, if known.
+
+    ``reduction`` is what the task asks for (``"mean"`` or ``"sum"``); with ``None`` either
+    confusion may be reported.
+    """
     if trusted.numel(got) == 0:
         return None
     if trusted.item(trusted.all_(trusted.le(trusted.abs_(got), 0.0))) is True:
@@ -54,13 +59,16 @@ def diagnose_values(got: torch.Tensor, want: torch.Tensor, *, what: Message, rto
     k = scale_factor(got, want)
     if k is None or not _is_multiple(got, want, k, rtol, atol):
         return None
-    if reduction_size and reduction_size > 1:
-        if _near(k, reduction_size):
-            return msg("diag.sum_not_mean", what=what, factor=reduction_size)
-        if _near(k, 1.0 / reduction_size):
-            return msg("diag.mean_not_sum", what=what, factor=reduction_size)
     if _near(k, -1.0):
         return msg("diag.wrong_sign", what=what)
+    # One number is a multiple of any other: a ratio proves nothing without two entries.
+    if int(trusted.item(trusted.count_nonzero(want))) < 2:
+        return None
+    if reduction_size and reduction_size > 1:
+        if reduction != "sum" and _near(k, reduction_size):
+            return msg("diag.sum_not_mean", what=what, factor=reduction_size)
+        if reduction != "mean" and _near(k, 1.0 / reduction_size):
+            return msg("diag.mean_not_sum", what=what, factor=reduction_size)
     rounded = round(k)
     if rounded >= 2 and _near(k, rounded):
         return msg("diag.accumulated", what=what, factor=rounded)

@@ -72,6 +72,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{what} has dtype {dtype}, which is not floating point. Only floating-point "
         "tensors can have gradients: write 1.0 instead of 1, or pass dtype=torch.float32.",
     },
+    "compare.complex": {
+        "zh": "{what}是复数张量（{dtype}），这里需要实数浮点型张量。",
+        "en": "{what} is a complex tensor ({dtype}); a real floating-point tensor is expected.",
+    },
     "compare.dtype": {
         "zh": "{what}的数据类型应为 {expected}，实际是 {actual}。",
         "en": "{what} should have dtype {expected}, but it has {actual}.",
@@ -122,11 +126,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     # --- diagnoses: the likely mistake behind a wrong answer ---------------------------------
     "diag.grad_none": {
-        "zh": "{what}是 None。常见原因：没有调用 backward()；张量没有设置 requires_grad=True；"
-        "或者写了 w = w - lr * w.grad，把 w 换成了一个新的非叶子张量。",
-        "en": "{what} is None. Usual causes: backward() was never called; the tensor does "
-        "not have requires_grad=True; or w = w - lr * w.grad replaced w with a new, "
-        "non-leaf tensor.",
+        "zh": "{what}是 None。常见原因：函数忘了 return；没有调用 backward()；张量没有设置 "
+        "requires_grad=True；或者写了 w = w - lr * w.grad，把 w 换成了一个新的非叶子张量。",
+        "en": "{what} is None. Usual causes: the function does not return it; backward() was "
+        "never called; the tensor does not have requires_grad=True; or w = w - lr * w.grad "
+        "replaced w with a new, non-leaf tensor.",
     },
     "diag.accumulated": {
         "zh": "{what}正好是正确值的 {factor} 倍：backward() 被调用了 {factor} 次而中间没有清零，"
@@ -206,7 +210,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "diag.inplace_leaf": {
         "zh": "你在原地修改了一个需要梯度的叶子张量。参数更新要放在 with torch.no_grad() 代码块里。",
         "en": "You changed a leaf tensor that requires grad in place. Put parameter updates "
-        "inside with torch.no_grad():.",
+        "inside a with torch.no_grad() block.",
     },
     "diag.not_callable": {
         "zh": "这里需要传入你写的函数本身（例如 {name}），而不是 {type}。",

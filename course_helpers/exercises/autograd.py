@@ -77,11 +77,12 @@ def _judge_leaf(result: object, case: Case) -> Message | None:
                         Expect(requires_grad=True, leaf=True, what=msg("what.tensor")))
 
 
-def _gradient_judge(formula: Callable[[torch.Tensor], torch.Tensor], reduced: bool = False):
+def _gradient_judge(formula: Callable[[torch.Tensor], torch.Tensor],
+                    reduction: str | None = None):
     def judge(result: object, case: Case) -> Message | None:
         x = case.args[0].to(torch.float64)
         expect = Expect(what=msg("what.gradient"), requires_grad=False,
-                        reduction_size=x.numel() if reduced else None)
+                        reduction_size=x.numel() if reduction else None, reduction=reduction)
         return check_gradient(result, formula(x), expect)
 
     return judge
@@ -140,7 +141,7 @@ q2 = Question(
 
 q3 = Question(
     key="autograd.q3", number="3", points=2, name="ex.q3", reference=mean_square_grad,
-    judge=_gradient_judge(lambda x: 2 * x / x.numel(), reduced=True),
+    judge=_gradient_judge(lambda x: 2 * x / x.numel(), reduction="mean"),
     visible=[Case((torch.tensor([10.0, 20.0, 30.0, 40.0], dtype=torch.float64),),
                   "x = torch.tensor([10., 20., 30., 40.], dtype=torch.float64)")],
     hidden=[Case((vector(6, seed=31),)), Case((vector(3, seed=32, dtype=torch.float64),)),
@@ -149,7 +150,7 @@ q3 = Question(
 
 q4 = Question(
     key="autograd.q4", number="4", points=2, name="ex.q4", reference=elementwise_grad,
-    judge=_gradient_judge(lambda x: 2 * x, reduced=True),
+    judge=_gradient_judge(lambda x: 2 * x, reduction="sum"),
     visible=[Case((torch.arange(4.0),), "x = torch.arange(4.0)")],
     hidden=[Case((vector(7, seed=41),)), Case((vector(2, seed=42, dtype=torch.float64),))],
 )

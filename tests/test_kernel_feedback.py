@@ -1,0 +1,70 @@
+"""The check faces in a real kernel: what a student and nbgrader actually receive."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from tests.conftest import ROOT
+
+SETUP = (
+    "import torch\nimport course_helpers as ch\n"
+    "from course_helpers.exercises import autograd as ex\n"
+)
+
+WRONG = (
+    "def mean_square_grad(x):\n"
+    "    import warnings, sys\n"
+    "    warnings.warn('a warning from student code')\n"
+    "    print('student chatter', file=sys.stderr)\n"
+    "    x = x.detach().clone().requires_grad_(True)\n"
+    "    (x ** 2 + 20).sum().backward()\n"
+    "    return x.grad\n"
+    "ex.q3.grade(mean_square_grad)\n"
+)
+RIGHT = (
+    "def mean_square_grad(x):\n"
+    "    import warnings\n"
+    "    warnings.warn('a harmless warning')\n"
+    "    x = x.detach().clone().requires_grad_(True)\n"
+    "    ((x ** 2 + 20).sum() / x.numel()).backward()\n"
+    "    return x.grad\n"
+    "ex.q3.grade(mean_square_grad)\n"
+    "ex.q3.grade(mean_square_grad, hidden=True)\n"
+)
+
+
+def run_cells(*sources: str, env_lang: str = "both") -> list[nbformat.NotebookNode]:
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    client = NotebookClient(notebook, timeout=120, kernel_name="python3", allow_errors=True,
+                            resources={"metadata": {"path": str(ROOT)}})
+    client.execute(env={"COURSE_LANG": env_lang})
+    return notebook.cells
+
+
+@pytest.mark.notebook
+def test_failed_grade_is_one_short_bilingual_error_and_nothing_on_stderr():
+    cells = run_cells(SETUP, WRONG, RIGHT, "ex.q3.check(mean_square_grad)")
+    wrong, right, check = cells[1].outputs, cells[2].outputs, cells[3].outputs
+    errors = [o for o in wrong if o.output_type == "error"]
+    assert len(errors) == 1
+    assert errors[0].ename == "CheckFailed"
+    trace = "\n".join(errors[0].traceback)
+    assert "你用的是 sum()（求和）" in trace and "but you used sum()" in trace
+    assert "File " not in trace and "Traceback" not in trace  # no Python stack
+    assert not [o for o in wrong + right if o.output_type == "stream" and o.name == "stderr"]
+    assert not [o for o in right if o.output_type == "error"]
+    html = [o.data["text/html"] for o in right if "text/html" in o.get("data", {})]
+    assert len(html) == 2 and all("course-correct" in h for h in html)
+    assert "lang='zh-CN'" in html[0] and "lang='en'" in html[0]
+    # check() reports the last definition (the right one) as coloured HTML, never raising.
+    assert check and "course-correct" in check[0].data["text/html"]
+
+
+@pytest.mark.notebook
+def test_language_choice_reaches_the_kernel():
+    cells = run_cells(SETUP, WRONG, env_lang="en")
+    trace = "\n".join(cells[1].outputs[-1].traceback)
+    assert "but you used sum()" in trace and "求和" not in trace
