@@ -1,11 +1,6 @@
-"""The message catalogue: every key has a Chinese and an English text.
+"""Messages shared by every lesson: outcomes, the verification core, diagnoses, plots, CLI."""
 
-Placeholders such as ``{what}`` must appear in both languages (a test enforces it).
-Terms follow the glossary in the README: 张量 tensor, 梯度 gradient, 叶子张量 leaf tensor,
-反向传播 backward pass, 计算图 computation graph, 累积 accumulate, 清零 zero.
-"""
-
-CATALOGUE: dict[str, dict[str, str]] = {
+MESSAGES: dict[str, dict[str, str]] = {
     # --- outcomes -------------------------------------------------------------------
     "outcome.title": {"zh": "练习 {number}", "en": "Exercise {number}"},
     "outcome.correct": {"zh": "正确！", "en": "Correct!"},
@@ -245,43 +240,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "plot.graph_title": {"zh": "计算图", "en": "Computation graph"},
     "plot.leaf": {"zh": "叶子张量", "en": "leaf tensor"},
     "widget.x0": {"zh": "切点 x", "en": "point x"},
-    # --- lesson 02: autograd ----------------------------------------------------------------
-    "autograd.q1.hint": {
-        "zh": "torch.tensor(values, dtype=..., requires_grad=True) 一步就能建好叶子张量。"
-        "别忘了：整数列表默认得到整数张量。",
-        "en": "torch.tensor(values, dtype=..., requires_grad=True) builds the leaf in one "
-        "step. Remember: a list of ints gives an integer tensor by default.",
-    },
-    "autograd.q2.hint": {
-        "zh": "先把 x 变成需要梯度的叶子张量：x = x.detach().clone().requires_grad_(True)；"
-        "然后计算 y，调用 y.backward()，返回 x.grad。",
-        "en": "First turn x into a leaf that requires grad: "
-        "x = x.detach().clone().requires_grad_(True); then compute y, call y.backward(), "
-        "and return x.grad.",
-    },
-    "autograd.q3.hint": {
-        "zh": "mean() 会除以元素个数 n，所以每个梯度分量是 2x/n。注意别写成 sum()。",
-        "en": "mean() divides by the number of elements n, so each gradient entry is 2x/n. "
-        "Don't use sum() by mistake.",
-    },
-    "autograd.q4.hint": {
-        "zh": "y = x * x 是向量，不能直接 y.backward()。用 y.sum().backward()，"
-        "或 y.backward(gradient=torch.ones_like(y))。",
-        "en": "y = x * x is a vector, so y.backward() alone fails. Use y.sum().backward() "
-        "or y.backward(gradient=torch.ones_like(y)).",
-    },
-    "autograd.q5.hint": {
-        "zh": "a 和 b 都要设置 requires_grad；一次 backward() 会同时填好 a.grad 和 b.grad。"
-        "返回 (a.grad, b.grad)。",
-        "en": "Both a and b need requires_grad; a single backward() fills both a.grad and "
-        "b.grad. Return (a.grad, b.grad).",
-    },
-    "autograd.q6.hint": {
-        "zh": "f 是逐元素函数，所以 f(x).sum() 对 x_i 的导数就是 f'(x_i)。对 x 的副本开启梯度，"
-        "反向传播，返回 x.grad。",
-        "en": "f acts element by element, so the derivative of f(x).sum() with respect to x_i "
-        "is f'(x_i). Turn on grad for a copy of x, run backward, return x.grad.",
-    },
     # --- setup and command line ------------------------------------------------------------
     "cli.release_done": {
         "zh": "已从 solutions/ 生成学生版：{lessons}",

@@ -1,0 +1,27 @@
+"""The message catalogue: every key has a Chinese and an English text.
+
+It is one catalogue kept in several files: ``core`` for what every lesson shares, and one
+file per lesson for its hints and its own diagnoses. Placeholders such as ``{what}`` must
+appear in both languages (a test enforces it). Terms follow the glossary in the README:
+张量 tensor, 梯度 gradient, 叶子张量 leaf tensor, 反向传播 backward pass, 计算图 computation
+graph, 累积 accumulate, 清零 zero.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+
+def _collect() -> dict[str, dict[str, str]]:
+    catalogue: dict[str, dict[str, str]] = {}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        part = importlib.import_module(f"{__name__}.{info.name}").MESSAGES
+        clash = set(part) & set(catalogue)
+        if clash:
+            raise RuntimeError(f"message keys defined twice: {sorted(clash)}")
+        catalogue.update(part)
+    return catalogue
+
+
+CATALOGUE: dict[str, dict[str, str]] = _collect()

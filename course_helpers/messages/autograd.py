@@ -1,0 +1,40 @@
+"""Messages of lesson 02 (autograd)."""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "autograd.q1.hint": {
+        "zh": "torch.tensor(values, dtype=..., requires_grad=True) 一步就能建好叶子张量。"
+        "别忘了：整数列表默认得到整数张量。",
+        "en": "torch.tensor(values, dtype=..., requires_grad=True) builds the leaf in one "
+        "step. Remember: a list of ints gives an integer tensor by default.",
+    },
+    "autograd.q2.hint": {
+        "zh": "先把 x 变成需要梯度的叶子张量：x = x.detach().clone().requires_grad_(True)；"
+        "然后计算 y，调用 y.backward()，返回 x.grad。",
+        "en": "First turn x into a leaf that requires grad: "
+        "x = x.detach().clone().requires_grad_(True); then compute y, call y.backward(), "
+        "and return x.grad.",
+    },
+    "autograd.q3.hint": {
+        "zh": "mean() 会除以元素个数 n，所以每个梯度分量是 2x/n。注意别写成 sum()。",
+        "en": "mean() divides by the number of elements n, so each gradient entry is 2x/n. "
+        "Don't use sum() by mistake.",
+    },
+    "autograd.q4.hint": {
+        "zh": "y = x * x 是向量，不能直接 y.backward()。用 y.sum().backward()，"
+        "或 y.backward(gradient=torch.ones_like(y))。",
+        "en": "y = x * x is a vector, so y.backward() alone fails. Use y.sum().backward() "
+        "or y.backward(gradient=torch.ones_like(y)).",
+    },
+    "autograd.q5.hint": {
+        "zh": "a 和 b 都要设置 requires_grad；一次 backward() 会同时填好 a.grad 和 b.grad。"
+        "返回 (a.grad, b.grad)。",
+        "en": "Both a and b need requires_grad; a single backward() fills both a.grad and "
+        "b.grad. Return (a.grad, b.grad).",
+    },
+    "autograd.q6.hint": {
+        "zh": "f 是逐元素函数，所以 f(x).sum() 对 x_i 的导数就是 f'(x_i)。对 x 的副本开启梯度，"
+        "反向传播，返回 x.grad。",
+        "en": "f acts element by element, so the derivative of f(x).sum() with respect to x_i "
+        "is f'(x_i). Turn on grad for a copy of x, run backward, return x.grad.",
+    },
+}
