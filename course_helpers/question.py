@@ -14,7 +14,7 @@ import inspect
 import io
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import torch
@@ -30,11 +30,17 @@ Judge = Callable[[Any, "Case"], Message | None]
 
 @dataclass(frozen=True)
 class Case:
-    """One set of arguments for the student's function, with a label for feedback."""
+    """One set of arguments for the student's function, with a label for feedback.
+
+    ``args`` stay as written (the judge computes expectations from them); ``seen`` holds the
+    private copies the student's function actually received, after the call, so a judge can
+    inspect an argument the function was meant to change in place.
+    """
 
     args: tuple[Any, ...]
     label: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    seen: tuple[Any, ...] = ()
 
 
 class _NotAttempted(Exception):
@@ -81,11 +87,12 @@ class Question:
         cases = list(self.hidden if hidden else self.visible)
         for index, case in enumerate(cases):
             try:
-                result = self._call(answer, case)
-                problem = self.judge(result, case)
+                result, seen = self._call(answer, case)
+                problem = self.judge(result, replace(case, seen=seen))
                 if problem is None and self.repeat and index == 0:
                     first = _snapshot(result)
-                    problem = _compare_snapshots(first, _snapshot(self._call(answer, case)))
+                    again, _ = self._call(answer, case)
+                    problem = _compare_snapshots(first, _snapshot(again))
             except _NotAttempted:
                 return Outcome(Status.NOT_ATTEMPTED, title,
                                (msg("outcome.not_attempted_detail"),))
@@ -96,13 +103,13 @@ class Question:
         key = "outcome.correct_hidden" if hidden else "outcome.correct_visible"
         return Outcome(Status.CORRECT, title, (msg(key),))
 
-    def _call(self, answer: Callable[..., Any], case: Case) -> Any:
+    def _call(self, answer: Callable[..., Any], case: Case) -> tuple[Any, tuple[Any, ...]]:
         args = tuple(_fresh(arg) for arg in case.args)
         # Warnings and stderr from the student's code would make nbgrader zero the cell.
         with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
             warnings.simplefilter("ignore")
             try:
-                return answer(*args)
+                return answer(*args), args
             except NotImplementedError as error:
                 raise _NotAttempted from error
             except Exception as error:  # any failure of student code is feedback
