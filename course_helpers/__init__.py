@@ -34,6 +34,20 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'course_helpers' has no attribute {name!r}")
 
 
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext course_helpers``: explain the classic autograd errors under their tracebacks."""
+    from course_helpers import hints
+
+    hints.load(ipython)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    """``%unload_ext course_helpers``."""
+    from course_helpers import hints
+
+    hints.unload(ipython)
+
+
 def setup_notebook(seed: int = 0) -> None:
     """Prepare a lesson: a fixed seed, readable tensor printing, course plot styles."""
     import torch

@@ -75,13 +75,21 @@ def diagnose_values(got: torch.Tensor, want: torch.Tensor, *, what: Message, rto
     return msg("diag.scaled", what=what, factor=f"{k:.4g}")
 
 
-def diagnose_exception(error: BaseException) -> Message:
-    """A bilingual explanation of an exception raised by the student's code."""
-    text = str(error)
-    lowered = text.lower()
+def explain_error(error: BaseException) -> Message | None:
+    """The explanation of a classic autograd error, or None for any other exception."""
+    lowered = str(error).lower()
     for sign, key in _ERROR_SIGNS:
         if sign in lowered:
             return msg(key)
+    return None
+
+
+def diagnose_exception(error: BaseException) -> Message:
+    """A bilingual explanation of an exception raised by the student's code."""
+    known = explain_error(error)
+    if known is not None:
+        return known
+    text = str(error)
     first_line = text.strip().splitlines()[0] if text.strip() else ""
     if len(first_line) > 200:
         first_line = first_line[:200] + "…"
