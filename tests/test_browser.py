@@ -1,0 +1,195 @@
+"""A student's view: a real JupyterLab in headless Chromium opens lesson 02 and runs it.
+
+The test answers one exercise the way a student would (typing into the cell), runs all cells
+and checks what appears on the screen. Screenshots are written to ``COURSE_SCREENSHOTS`` (or a
+temporary folder) and their paths printed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, child_env
+
+CHROMIUM = "/usr/bin/chromium"
+LESSON = "02_autograd"
+TOKEN = "course-browser-test"
+ANSWER = ("def make_leaf(values):\n"
+          "    return torch.tensor(values, dtype=torch.float64).requires_grad_()\n")
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    home = tmp_path_factory.mktemp("lab")
+    shutil.copytree(ROOT / "notebooks" / LESSON, home / LESSON)
+    # Render every cell (no windowing) so off-screen outputs can be read; no news pop-up.
+    settings = home / "settings"
+    for plugin, values in {
+        "@jupyterlab/notebook-extension/tracker": '{"windowingMode": "none"}',
+        "@jupyterlab/apputils-extension/notification": '{"fetchNews": "false"}',
+    }.items():
+        path = settings / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(values)
+    env = child_env()
+    env["JUPYTERLAB_SETTINGS_DIR"] = str(settings)
+    env["JUPYTERLAB_WORKSPACES_DIR"] = str(home / "workspaces")
+    port = _free_port()
+    log = open(home / "lab.log", "w")  # closed in teardown
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
+         f"--port={port}", f"--ServerApp.token={TOKEN}", "--allow-root",
+         "--LabApp.expose_app_in_browser=True", f"--ServerApp.root_dir={home}"],
+        cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        server.terminate()
+        pytest.fail("JupyterLab did not start: " + (home / "lab.log").read_text()[-2000:])
+    yield url
+    server.terminate()
+    server.wait(timeout=30)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def screenshots(tmp_path_factory) -> Path:
+    folder = Path(os.environ.get("COURSE_SCREENSHOTS") or tmp_path_factory.mktemp("shots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def page(lab):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"])
+        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+        tab.goto(f"{lab}/lab/tree/{LESSON}/{LESSON}.ipynb?token={TOKEN}")
+        tab.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+        tab.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+                              " && window.jupyterapp.shell.currentWidget.sessionContext"
+                              ".session?.kernel", timeout=90_000)
+        yield tab
+        browser.close()
+
+
+def _run_all_as_a_student(page) -> None:
+    """Type an answer into exercise 1, then Run All and wait for the last cell."""
+    page.evaluate(
+        """(answer) => {
+            const nb = window.jupyterapp.shell.currentWidget.content;
+            const cell = nb.widgets.find(c => c.model.id === 'ex1-solution');
+            cell.model.sharedModel.setSource(answer);
+        }""", ANSWER)
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function(
+        """() => {
+            const nb = window.jupyterapp.shell.currentWidget.content;
+            const code = nb.widgets.filter(c => c.model.type === 'code');
+            return code.every(c => c.model.executionCount !== null)
+                && !document.querySelector('.jp-InputArea-prompt') ?.textContent.includes('*')
+                && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status
+                   === 'idle';
+        }""", timeout=240_000, polling=500)
+    page.wait_for_timeout(1500)  # let the last outputs and the diagram render
+
+
+@pytest.fixture(scope="module")
+def ran(page, screenshots):
+    started = time.monotonic()
+    _run_all_as_a_student(page)
+    elapsed = time.monotonic() - started
+    shot = screenshots / "lesson.png"
+    page.screenshot(path=str(shot))
+    print(f"\nlesson ran in the browser in {elapsed:.1f} s; screenshot: {shot}")
+    return page
+
+
+def test_nbgrader_extension_is_present(page):
+    labels = page.evaluate(
+        "Array.from(document.querySelectorAll('.lm-MenuBar-itemLabel, .jp-ToolbarButtonComponent'))"
+        ".map(e => e.innerText.trim())")
+    assert "Nbgrader" in labels or "Validate" in labels, labels
+
+
+def test_feedback_shows_in_both_languages(ran, screenshots):
+    correct = ran.locator(".course-feedback.course-correct").first
+    correct.scroll_into_view_if_needed()
+    text = correct.inner_text()
+    assert "正确！" in text and "Correct!" in text
+    shot = screenshots / "feedback.png"
+    ran.locator(".jp-Cell", has=ran.locator(".course-feedback.course-correct")).first \
+        .screenshot(path=str(shot))
+    print(f"\nfeedback screenshot: {shot}")
+    errors = ran.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+    texts = [errors.nth(i).inner_text() for i in range(errors.count())]
+    # The five untouched exercises report "not attempted" in both languages, and nothing else
+    # errors: examples, plots, the graph and the widget all ran cleanly.
+    assert len(texts) == 5, texts
+    assert all("尚未作答" in t and "Not attempted yet" in t for t in texts), texts
+
+
+def test_plot_and_graph_are_drawn(ran):
+    assert ran.locator(".jp-RenderedImage img").count() >= 1
+    # JupyterLab draws Mermaid as an SVG image; its text holds the operation names.
+    diagram = ran.locator(".jp-RenderedMermaid img").first
+    diagram.wait_for(timeout=30_000)
+    labels = urllib.parse.unquote(diagram.get_attribute("src") or "")
+    assert labels.startswith("data:image/svg+xml")
+    assert "MulBackward0" in labels and "SumBackward0" in labels
+
+
+def test_slider_redraws_the_plot(ran, screenshots):
+    slider = ran.locator(".widget-slider").first
+    slider.scroll_into_view_if_needed()
+    output = ran.locator(".widget-vbox .widget-output img").first
+    output.wait_for(timeout=30_000)
+    before = output.get_attribute("src")
+    readout = ran.locator(".widget-slider .widget-readout").first.inner_text()
+    ran.locator(".widget-slider .ui-slider-handle, .widget-slider .noUi-handle").first.focus()
+    for _ in range(5):
+        ran.keyboard.press("ArrowRight")
+    ran.wait_for_function(
+        "(before) => { const img = document.querySelector('.widget-vbox .widget-output img');"
+        " return img && img.getAttribute('src') !== before; }", arg=before, timeout=30_000)
+    after_readout = ran.locator(".widget-slider .widget-readout").first.inner_text()
+    assert after_readout != readout
+    shot = screenshots / "widget.png"
+    ran.locator(".widget-vbox").first.screenshot(path=str(shot))
+    print(f"\nwidget screenshot: {shot}")
+    assert re.match(r"^-?\d", after_readout)
