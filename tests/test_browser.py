@@ -135,6 +135,13 @@ def ran(page, screenshots):
     _run_all_as_a_student(page)
     elapsed = time.monotonic() - started
     shot = screenshots / "lesson.png"
+    # Show the opening of the lesson, not wherever Run All left the view.
+    page.evaluate("""async () => {
+        const nb = window.jupyterapp.shell.currentWidget.content;
+        nb.activeCellIndex = 0;
+        await nb.scrollToItem(0, 'start');
+    }""")
+    page.wait_for_timeout(500)
     page.screenshot(path=str(shot))
     print(f"\nlesson ran in the browser in {elapsed:.1f} s; screenshot: {shot}")
     return page
