@@ -83,8 +83,10 @@ def grading_problems(notebook: nbformat.NotebookNode, *, source: bool) -> list[s
     first = cells[0]
     meta = _nbgrader(first)
     if not (first.cell_type == "code" and meta.get("locked") and meta.get("grade_id") == "setup"
-            and "import course_helpers" in first.source):
-        problems.append("first cell must be the locked setup cell importing course_helpers")
+            and "import course_helpers" in first.source
+            and "%load_ext course_helpers" in first.source):
+        problems.append("first cell must be the locked setup cell importing course_helpers "
+                        "and loading its extension")
     ids = [cell.get("id") for cell in cells]
     if len(set(ids)) != len(ids):
         problems.append("duplicate cell ids")

@@ -104,3 +104,163 @@ def finish(fig):
         plt.close(fig)
         return None
     return fig
+
+
+# ---- gradient descent: paths on a 1-D curve and losses per step (lesson 03) ----------------
+
+_PATH_COLOURS = ("#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b")
+# A path that leaves this range has diverged; drawing further only flattens the picture.
+_FAR = 1e6
+
+
+def _as_floats(values: object) -> list[float]:
+    if isinstance(values, torch.Tensor):
+        return [float(v) for v in values.detach().to(torch.float64).reshape(-1).tolist()]
+    return [float(v) for v in values]  # type: ignore[union-attr]
+
+
+def _named_series(data: object, default: Message) -> list[tuple[str, list[float]]]:
+    """One series, a mapping name -> series, or a list of (name, series) pairs.
+
+    Names are strings or catalogue messages (messages are not hashable: pass them in pairs).
+    """
+    from collections.abc import Mapping
+
+    if isinstance(data, Mapping):
+        items = list(data.items())
+    elif isinstance(data, list | tuple) and data and all(
+            isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str | Message)
+            for item in data):
+        items = list(data)
+    else:
+        items = [(default, data)]
+    return [(label(name) if isinstance(name, Message) else str(name), _as_floats(values))
+            for name, values in items]
+
+
+def _values_of(f: Callable[[torch.Tensor], torch.Tensor], points: list[float]) -> list[float]:
+    with torch.no_grad():
+        return _as_floats(f(torch.tensor(points, dtype=torch.float64)))
+
+
+def descent_steps(f: Callable[[torch.Tensor], torch.Tensor], w0: float, lr: float,
+                  steps: int) -> list[float]:
+    """``w0`` and w after each of ``steps`` gradient-descent steps on ``f`` (float64).
+
+    The gradient is cleared before every backward pass. A diverging path stops early,
+    once it is far away, so that it can still be drawn.
+    """
+    w = torch.tensor(float(w0), dtype=torch.float64, requires_grad=True)
+    path = [float(w0)]
+    for _ in range(steps):
+        if w.grad is not None:
+            w.grad.zero_()
+        f(w).backward()
+        with torch.no_grad():
+            w -= lr * w.grad
+        path.append(float(w.detach()))
+        if not abs(path[-1]) < _FAR:
+            break
+    return path
+
+
+def descent_verdict(f: Callable[[torch.Tensor], torch.Tensor], path: list[float]) -> Message:
+    """Too small, good, oscillating or diverging: what a learning rate did on this path."""
+    losses = _values_of(f, path)
+    if not all(abs(v) < float("inf") for v in losses) or losses[-1] > losses[0] + 1e-12:
+        return msg("clearing.lr.diverging")
+    from itertools import pairwise
+
+    moves = [b - a for a, b in pairwise(path)]
+    flips = sum(1 for a, b in pairwise(moves) if a * b < 0)
+    if len(moves) >= 2 and flips >= (len(moves) - 1) / 2:
+        return msg("clearing.lr.oscillating")
+    slopes = derivative_by_autograd(f, torch.tensor([path[0], path[-1]], dtype=torch.float64))
+    if abs(float(slopes[1])) > 0.1 * abs(float(slopes[0])):
+        return msg("clearing.lr.too_small", steps=len(path) - 1)
+    return msg("clearing.lr.good")
+
+
+def _draw_path(ax, f: Callable[[torch.Tensor], torch.Tensor],
+               paths: list[tuple[str, list[float]]]) -> None:
+    shown = [[w for w in path if abs(w) < _FAR] for _, path in paths]
+    points = [w for path in shown for w in path]
+    low, high = min(points), max(points)
+    margin = 0.15 * ((high - low) or 1.0)
+    xs = torch.linspace(low - margin, high + margin, 241, dtype=torch.float64)
+    with torch.no_grad():
+        ys = f(xs)
+    ax.plot(xs.numpy(), ys.numpy(), color="#1f77b4", linewidth=2,
+            label=label(msg("clearing.plot.loss_fn")))
+    for index, ((name, _), path) in enumerate(zip(paths, shown, strict=True)):
+        colour = _PATH_COLOURS[index % len(_PATH_COLOURS)]
+        # Earlier paths on top: where two paths share the curve, both stay visible.
+        ax.plot(path, _values_of(f, path), "-o", color=colour, markersize=3.5, linewidth=1,
+                alpha=0.85, label=name, zorder=3 + len(paths) - index)
+    start = shown[0][0]
+    ax.plot([start], _values_of(f, [start]), "s", color="black", markersize=7,
+            label=label(msg("clearing.plot.start")), zorder=4 + len(paths))
+    ax.set_xlabel(label(msg("clearing.plot.parameter")))
+    ax.set_ylabel(label(msg("clearing.plot.loss")))
+    ax.legend(loc="best")
+
+
+def _draw_losses(ax, series: list[tuple[str, list[float]]], *, log: bool) -> None:
+    for index, (name, losses) in enumerate(series):
+        colour = _PATH_COLOURS[index % len(_PATH_COLOURS)]
+        ax.plot(range(len(losses)), losses, "-", color=colour, linewidth=1.5, label=name)
+    values = [v for _, losses in series for v in losses]
+    if log and values and all(v > 0 for v in values):
+        ax.set_yscale("log")
+    ax.set_xlabel(label(msg("clearing.plot.step")))
+    ax.set_ylabel(label(msg("clearing.plot.loss")))
+    ax.legend(loc="best")
+
+
+def descent_path(f: Callable[[torch.Tensor], torch.Tensor], path: object, *,
+                 title: Message | None = None):
+    """Draw f and the steps of gradient descent on it.
+
+    ``path`` holds w at the start and after every step (a list or a 1-D tensor); several
+    paths come as a mapping from a name to a path, or as a list of (name, path) pairs whose
+    names may be catalogue messages.
+    """
+    import matplotlib.pyplot as plt
+
+    configure()
+    fig, ax = plt.subplots(figsize=(7, 4))
+    _draw_path(ax, f, _named_series(path, msg("clearing.plot.path")))
+    ax.set_title(label(title or msg("clearing.plot.path_title")))
+    fig.tight_layout()
+    return finish(fig)
+
+
+def loss_curve(losses: object, *, title: Message | None = None, log: bool = False):
+    """Draw the loss at each step: one series, or several named ones (as for descent_path)."""
+    import matplotlib.pyplot as plt
+
+    configure()
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    _draw_losses(ax, _named_series(losses, msg("clearing.plot.loss")), log=log)
+    ax.set_title(label(title or msg("clearing.plot.loss_title")))
+    fig.tight_layout()
+    return finish(fig)
+
+
+def descent_overview(f: Callable[[torch.Tensor], torch.Tensor], path: object, *,
+                     title: Message | None = None, log: bool = False):
+    """The path on the curve (left) and the loss at each step (right), in one figure."""
+    import matplotlib.pyplot as plt
+
+    configure()
+    series = _named_series(path, msg("clearing.plot.path"))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10.5, 3.9))
+    _draw_path(left, f, series)
+    _draw_losses(right, [(name, _values_of(f, [w for w in p if abs(w) < _FAR]))
+                         for name, p in series], log=log)
+    left.set_title(label(msg("clearing.plot.path_title")))
+    right.set_title(label(msg("clearing.plot.loss_title")))
+    if title is not None:
+        fig.suptitle(label(title))
+    fig.tight_layout()
+    return finish(fig)

@@ -68,3 +68,23 @@ def test_language_choice_reaches_the_kernel():
     cells = run_cells(SETUP, WRONG, env_lang="en")
     trace = "\n".join(cells[1].outputs[-1].traceback)
     assert "but you used sum()" in trace and "求和" not in trace
+
+
+@pytest.mark.notebook
+def test_explorers_draw_plain_figures_while_nbgrader_runs_the_notebook():
+    cells = ["import torch\nimport course_helpers as ch",
+             "ch.widgets.tangent_explorer(lambda t: torch.sin(t) * t)",
+             "ch.widgets.learning_rate_explorer(lambda w: w ** 2 + 20, 10.0)"]
+
+    def kinds(env: dict[str, str]) -> list[set[str]]:
+        notebook = nbformat.v4.new_notebook()
+        notebook.cells = [nbformat.v4.new_code_cell(s) for s in cells]
+        NotebookClient(notebook, timeout=120, kernel_name="python3",
+                       resources={"metadata": {"path": str(ROOT)}}).execute(env=env)
+        return [{k for o in c.outputs for k in o.get("data", {})} for c in notebook.cells[1:]]
+
+    for outputs in kinds({"NBGRADER_EXECUTION": "autograde"}):
+        assert "image/png" in outputs
+        assert "application/vnd.jupyter.widget-view+json" not in outputs
+    for outputs in kinds({}):
+        assert "application/vnd.jupyter.widget-view+json" in outputs

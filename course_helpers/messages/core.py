@@ -89,10 +89,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "or call .requires_grad_().",
     },
     "compare.unwanted_requires_grad": {
-        "zh": "{what}仍然需要梯度（requires_grad=True）。返回前用 .detach() 把它从计算图上取下来，"
-        "或者直接返回 x.grad。",
-        "en": "{what} still requires grad. Detach it from the graph with .detach() before "
-        "returning it, or return x.grad directly.",
+        "zh": "{what}仍然需要梯度（requires_grad=True），还连在计算图上。返回前用 .detach() 把它取下来。",
+        "en": "{what} still requires grad: it is still attached to the graph. Detach it with "
+        ".detach() before returning it.",
     },
     "compare.not_leaf": {
         "zh": "{what}不是叶子张量：它是由运算 {grad_fn} 得到的。先把数值准备好，"
