@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 import warnings
 
@@ -13,31 +12,14 @@ import torch
 import course_helpers
 import course_helpers.exercises.clearing as ex
 from course_helpers.outcome import Status
+from tests.questionkit import (
+    CJK,
+    assert_correct_everywhere,
+    assert_incorrect,
+    assert_incorrect_everywhere,
+)
 
-CJK = re.compile(r"[\u3400-\u9fff]")
 QUESTIONS = {q.key.split(".")[-1]: q for q in ex.QUESTIONS}
-
-
-def key_of(outcome) -> str:
-    return outcome.details[0].key
-
-
-def assert_incorrect(question, answer, key, *, hidden=False):
-    outcome = question.evaluate(answer, hidden=hidden)
-    assert outcome.status is Status.INCORRECT, outcome
-    assert key_of(outcome) == key, outcome
-    return outcome
-
-
-def assert_incorrect_everywhere(question, answer, key):
-    assert_incorrect(question, answer, key)
-    assert_incorrect(question, answer, key, hidden=True)
-
-
-def assert_correct_everywhere(question, answer):
-    for hidden in (False, True):
-        outcome = question.evaluate(answer, hidden=hidden)
-        assert outcome.status is Status.CORRECT, (hidden, outcome)
 
 
 # ---- reference solutions, stubs, non-functions, bad return values ----------------------------

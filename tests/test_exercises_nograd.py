@@ -16,8 +16,14 @@ import course_helpers
 import course_helpers.exercises.nograd as ex
 from course_helpers.messages import CATALOGUE
 from course_helpers.outcome import Status
+from tests.questionkit import (
+    CJK,
+    assert_correct_everywhere,
+    assert_incorrect,
+    assert_incorrect_everywhere,
+    key_of,
+)
 
-CJK = re.compile(r"[\u3400-\u9fff]")
 QUESTIONS = {q.key.split(".")[-1]: q for q in ex.QUESTIONS}
 
 
@@ -28,28 +34,6 @@ def _grad_mode_on():
     yield
     assert torch.is_grad_enabled(), "a check left gradient tracking switched off"
     torch.set_grad_enabled(True)
-
-
-def key_of(outcome) -> str:
-    return outcome.details[0].key
-
-
-def assert_incorrect(question, answer, key, *, hidden=False):
-    outcome = question.evaluate(answer, hidden=hidden)
-    assert outcome.status is Status.INCORRECT, outcome
-    assert key_of(outcome) == key, outcome
-    return outcome
-
-
-def assert_incorrect_everywhere(question, answer, key):
-    assert_incorrect(question, answer, key)
-    assert_incorrect(question, answer, key, hidden=True)
-
-
-def assert_correct_everywhere(question, answer):
-    for hidden in (False, True):
-        outcome = question.evaluate(answer, hidden=hidden)
-        assert outcome.status is Status.CORRECT, (hidden, outcome)
 
 
 # ---- the questions as a whole -----------------------------------------------------------------

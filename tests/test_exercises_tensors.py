@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 import warnings
 
@@ -14,31 +13,14 @@ import course_helpers
 import course_helpers.exercises.tensors as ex
 from course_helpers import i18n
 from course_helpers.outcome import Note, Status
+from tests.questionkit import CJK, assert_correct_everywhere, assert_incorrect, key_of
 
-CJK = re.compile(r"[\u3400-\u9fff]")
 QUESTIONS = {q.key.split(".")[-1]: q for q in ex.QUESTIONS}
 CUDA = torch.cuda.is_available()
 
 
-def key_of(outcome) -> str:
-    return outcome.details[0].key
-
-
 def english(outcome) -> str:
     return outcome.details[0].render("en")
-
-
-def assert_incorrect(question, answer, key, *, hidden=False):
-    outcome = question.evaluate(answer, hidden=hidden)
-    assert outcome.status is Status.INCORRECT, outcome
-    assert key_of(outcome) == key, outcome
-    return outcome
-
-
-def assert_correct_everywhere(question, answer):
-    for hidden in (False, True):
-        outcome = question.evaluate(answer, hidden=hidden)
-        assert outcome.status is Status.CORRECT, (hidden, outcome)
 
 
 # ---- reference solutions, stubs and non-functions --------------------------------------------
