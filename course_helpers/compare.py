@@ -39,6 +39,7 @@ class Expect:
     atol: float | None = None
     reduction_size: int | None = None  # n of a mean/sum in the task, for diagnosis
     reduction: str | None = None  # "mean" or "sum": what the task asks for
+    diagnose: bool = True  # False where gradient fingerprints ("accumulated") make no sense
     what: Message = field(default_factory=lambda: msg("what.result"))
 
 
@@ -75,8 +76,8 @@ def check_structure(actual: object, expected: torch.Tensor, expect: Expect) -> M
         return msg("compare.dtype", what=what, expected=str(expect.dtype), actual=str(dtype))
     actual_shape, expected_shape = trusted.shape(actual), trusted.shape(expected)
     if actual_shape != expected_shape:
-        return msg("compare.shape", what=what, expected=_shape_text(expected_shape),
-                   actual=_shape_text(actual_shape))
+        return msg("compare.shape", what=what, expected=shape_text(expected_shape),
+                   actual=shape_text(actual_shape))
     if trusted.device(actual).type != "cpu":
         return msg("compare.device", what=what, expected="cpu",
                    actual=str(trusted.device(actual)))
@@ -101,11 +102,12 @@ def check_values(actual: torch.Tensor, expected: torch.Tensor, expect: Expect) -
     rtol, atol = tolerances(trusted.dtype(actual), expect)
     if close(got, want, rtol=rtol, atol=atol):
         return None
-    diagnosis = diagnose_values(got, want, what=expect.what, rtol=rtol, atol=atol,
-                                reduction_size=expect.reduction_size,
-                                reduction=expect.reduction)
-    if diagnosis is not None:
-        return diagnosis
+    if expect.diagnose:
+        diagnosis = diagnose_values(got, want, what=expect.what, rtol=rtol, atol=atol,
+                                    reduction_size=expect.reduction_size,
+                                    reduction=expect.reduction)
+        if diagnosis is not None:
+            return diagnosis
     error = _max_error(got, want)
     return msg("compare.values", what=expect.what, error=f"{error:.3g}", rtol=rtol, atol=atol)
 
@@ -182,5 +184,6 @@ def _max_error(got: torch.Tensor, want: torch.Tensor) -> float:
     return float(trusted.item(trusted.amax(trusted.abs_(trusted.sub(got, want)))))
 
 
-def _shape_text(shape: tuple[int, ...]) -> str:
+def shape_text(shape: tuple[int, ...]) -> str:
+    """``(3,)`` or ``(2, 3)``: a shape as Python writes it."""
     return "(" + ", ".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"

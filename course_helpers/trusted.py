@@ -34,6 +34,8 @@ zeros_like = torch.zeros_like
 round_ = torch.round
 no_grad = torch.no_grad
 enable_grad = torch.enable_grad
+is_grad_enabled = torch.is_grad_enabled
+set_grad_enabled = torch.set_grad_enabled
 
 detach = torch.Tensor.detach
 clone = torch.Tensor.clone
@@ -42,6 +44,10 @@ item = torch.Tensor.item
 tolist = torch.Tensor.tolist
 numel = torch.Tensor.numel
 size = torch.Tensor.size
+requires_grad_ = torch.Tensor.requires_grad_
+is_inference = torch.Tensor.is_inference
+add_ = torch.Tensor.add_
+untyped_storage = torch.Tensor.untyped_storage
 # Properties are read through the class's descriptors, which a notebook cannot reach by
 # assigning to an instance.
 _requires_grad = torch.Tensor.requires_grad
@@ -49,6 +55,7 @@ _is_leaf = torch.Tensor.is_leaf
 _grad_fn = torch.Tensor.grad_fn
 _dtype = torch.Tensor.dtype
 _device = torch.Tensor.device
+_grad = torch.Tensor.grad
 
 _WATCHED = {
     "torch.allclose": (torch, "allclose", torch.allclose),
@@ -85,6 +92,11 @@ def dtype(t: torch.Tensor) -> torch.dtype:
 def device(t: torch.Tensor) -> torch.device:
     """``t.device`` read through the original descriptor."""
     return _device.__get__(t)
+
+
+def grad(t: torch.Tensor) -> torch.Tensor | None:
+    """``t.grad`` read through the original descriptor."""
+    return _grad.__get__(t)
 
 
 def shape(t: torch.Tensor) -> tuple[int, ...]:

@@ -578,3 +578,10 @@ def test_a_sum_task_never_suggests_mean():
     assert doubled is not None and doubled.key == "diag.accumulated"
     halved = check_gradient(torch.tensor([1.0, 2.0]), torch.tensor([2.0, 4.0]), expect)
     assert halved is not None and halved.key == "diag.mean_not_sum"
+
+
+def test_values_only_tasks_can_switch_off_the_gradient_fingerprints():
+    doubled, reference = torch.tensor([2.0, 4.0]), torch.tensor([1.0, 2.0])
+    assert check_tensor(doubled, reference).key == "diag.accumulated"
+    plain = check_tensor(doubled, reference, Expect(diagnose=False))
+    assert plain is not None and plain.key == "compare.values"

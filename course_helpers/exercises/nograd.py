@@ -26,6 +26,7 @@ from course_helpers import trusted
 from course_helpers.compare import (
     Expect,
     check_structure,
+    check_values,
     close,
     tolerances,
     type_name,
@@ -37,13 +38,6 @@ from course_helpers.outcome import Outcome, Status
 from course_helpers.question import Case, Question
 
 # Taken when the locked setup cell imports the lesson, before any student code runs.
-_is_grad_enabled = torch.is_grad_enabled
-_set_grad_enabled = torch.set_grad_enabled
-_requires_grad_ = torch.Tensor.requires_grad_
-_is_inference = torch.Tensor.is_inference
-_add_ = torch.Tensor.add_
-_untyped_storage = torch.Tensor.untyped_storage
-_grad = torch.Tensor.grad  # the descriptor, read with __get__
 _ndarray = np.ndarray
 _np_array = np.array
 
@@ -111,7 +105,7 @@ class Leaf:
 
     def make(self) -> torch.Tensor:
         tensor = trusted.clone(trusted.detach(self.values))
-        _requires_grad_(tensor, self.requires_grad)
+        trusted.requires_grad_(tensor, self.requires_grad)
         if self.grad is not None:
             tensor.grad = trusted.clone(trusted.detach(self.grad))
         return tensor
@@ -157,11 +151,11 @@ class LessonQuestion(Question):
     explain: Callable[[Message], Message | None] = field(default=lambda problem: None)
 
     def evaluate(self, answer: object, *, hidden: bool = False) -> Outcome:
-        was_on = _is_grad_enabled()
-        _set_grad_enabled(True)
+        was_on = trusted.is_grad_enabled()
+        trusted.set_grad_enabled(True)
         outcome = super().evaluate(answer, hidden=hidden)
-        left_off = not _is_grad_enabled()
-        _set_grad_enabled(True)
+        left_off = not trusted.is_grad_enabled()
+        trusted.set_grad_enabled(True)
         if left_off and outcome.status is not Status.NOT_ATTEMPTED:
             return Outcome(Status.INCORRECT, outcome.title,
                            (msg("nograd.grad_left_off"),
@@ -219,14 +213,7 @@ def _input_kept(seen: object, spec: Leaf, name: str) -> Message | None:
 def _plain_values(actual: torch.Tensor, expected: torch.Tensor, what: Message
                   ) -> Message | None:
     """Values only; the core's fingerprints (accumulated, sum/mean) don't fit these tasks."""
-    got = _as64(actual)
-    if not _all(trusted.isfinite(got)):
-        return msg("compare.not_finite", what=what)
-    rtol, atol = tolerances(trusted.dtype(actual), Expect())
-    if close(got, expected, rtol=rtol, atol=atol):
-        return None
-    error = trusted.item(trusted.amax(trusted.abs_(trusted.sub(got, expected))))
-    return msg("compare.values", what=what, error=f"{float(error):.3g}", rtol=rtol, atol=atol)
+    return check_values(actual, expected, Expect(what=what, diagnose=False))
 
 
 def _all(mask: torch.Tensor) -> bool:
@@ -267,7 +254,7 @@ def _judge_sgd_step(result: object, case: Case) -> Message | None:
         return msg("nograd.q2.requires_grad_off")
     if not trusted.is_leaf(w):
         return msg("nograd.q2.tracked", grad_fn=_node_name(w))
-    current = _grad.__get__(w)
+    current = trusted.grad(w)
     if _same_values(w, start):
         if current is None or _all_zero(current):
             return msg("nograd.q2.zeroed_first")
@@ -332,12 +319,13 @@ def _shares_memory(copy_: torch.Tensor, source: torch.Tensor, original: torch.Te
     """Change the copy and watch the source: did it move too?"""
     try:
         with trusted.no_grad():
-            _add_(copy_, 1.0)
+            trusted.add_(copy_, 1.0)
             moved = not _same_values(source, original)
-            _add_(copy_, -1.0)
+            trusted.add_(copy_, -1.0)
         return moved
     except RuntimeError:  # an overlapping view cannot be written; compare the storages
-        return (_untyped_storage(copy_).data_ptr() == _untyped_storage(source).data_ptr())
+        return (trusted.untyped_storage(copy_).data_ptr()
+                == trusted.untyped_storage(source).data_ptr())
 
 
 def _judge_copy(result: object, case: Case) -> Message | None:
@@ -355,7 +343,7 @@ def _judge_copy(result: object, case: Case) -> Message | None:
     if problem is not None:
         return problem
     assert isinstance(result, torch.Tensor)
-    if _is_inference(result):
+    if trusted.is_inference(result):
         return msg("nograd.q4.inference")
     if trusted.requires_grad(result):
         if trusted.grad_fn(result) is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 
 import torch
@@ -20,7 +21,9 @@ from course_helpers.compare import (
     Expect,
     check_structure,
     check_tuple,
+    check_values,
     close,
+    shape_text,
     tolerances,
     type_name,
 )
@@ -172,33 +175,17 @@ def _same(value: object, expected: torch.Tensor) -> bool:
     return close(trusted.as_float64(value), expected, rtol=rtol, atol=atol)
 
 
-def _values(actual: torch.Tensor, expected: torch.Tensor, expect: Expect) -> Message | None:
-    """Values only. The core's gradient diagnoses ("accumulated 2 times") do not fit here."""
-    got = trusted.as_float64(actual)
-    finite = trusted.isfinite(got)
-    if trusted.item(trusted.all_(finite)) is not True:
-        return msg("compare.not_finite", what=expect.what)
-    rtol, atol = tolerances(trusted.dtype(actual), expect)
-    if close(got, expected, rtol=rtol, atol=atol):
-        return None
-    error = float(trusted.item(trusted.amax(trusted.abs_(trusted.sub(got, expected)))))
-    return msg("compare.values", what=expect.what, error=f"{error:.3g}", rtol=rtol, atol=atol)
-
-
 def _check(result: object, expected: torch.Tensor, expect: Expect,
            refine: dict[str, Refine] | None = None) -> Message | None:
     """Structure, then values; ``refine`` may replace the message for one property."""
     problem = check_structure(result, expected, expect)
     if problem is None:
         assert isinstance(result, torch.Tensor)
-        problem = _values(result, expected, expect)
+        # Values only: the core's gradient diagnoses ("accumulated 2 times") don't fit here.
+        problem = check_values(result, expected, replace(expect, diagnose=False))
     if problem is not None and refine and problem.key in refine:
         return refine[problem.key](result) or problem
     return problem
-
-
-def _shape_text(shape: tuple[int, ...]) -> str:
-    return "(" + ", ".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
 def _column_shapes(what: Message, n: int) -> Refine:
@@ -206,8 +193,8 @@ def _column_shapes(what: Message, n: int) -> Refine:
 
     def refine(result: Any) -> Message | None:
         got = trusted.shape(result)
-        shape = msg("compare.shape", what=what, expected=_shape_text((n, 1)),
-                    actual=_shape_text(got))
+        shape = msg("compare.shape", what=what, expected=shape_text((n, 1)),
+                    actual=shape_text(got))
         if got == (1, n) and n > 1:
             return msg("tensors.diag.row_not_column", shape=shape, n=n)
         if got == (n,):
