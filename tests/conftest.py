@@ -42,3 +42,15 @@ def child_env() -> dict[str, str]:
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     env.pop("PYTEST_ADDOPTS", None)
     return env
+
+
+def run_cells(sources: list[str], env: dict[str, str] | None = None) -> list:
+    """Run code cells in a fresh kernel (errors allowed); return the executed cells."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    NotebookClient(notebook, timeout=120, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(ROOT)}}).execute(env=env or {})
+    return notebook.cells

@@ -6,9 +6,8 @@ import re
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
-from tests.conftest import ROOT
+from tests.conftest import run_cells
 
 ERRORS = {
     "backward twice": (
@@ -33,12 +32,7 @@ ERRORS = {
 
 
 def run(cells: list[str], lang: str = "both") -> list[nbformat.NotebookNode]:
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
-    client = NotebookClient(notebook, timeout=120, kernel_name="python3", allow_errors=True,
-                            resources={"metadata": {"path": str(ROOT)}})
-    client.execute(env={"COURSE_LANG": lang})
-    return notebook.cells
+    return run_cells(cells, {"COURSE_LANG": lang})
 
 
 def _plain(lines: list[str]) -> str:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
-from tests.conftest import ROOT
+from tests.conftest import run_cells
 
 SETUP = (
     "import torch\nimport course_helpers as ch\n"
@@ -35,18 +34,13 @@ RIGHT = (
 )
 
 
-def run_cells(*sources: str, env_lang: str = "both") -> list[nbformat.NotebookNode]:
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell(s) for s in sources]
-    client = NotebookClient(notebook, timeout=120, kernel_name="python3", allow_errors=True,
-                            resources={"metadata": {"path": str(ROOT)}})
-    client.execute(env={"COURSE_LANG": env_lang})
-    return notebook.cells
+def run(*sources: str, env_lang: str = "both") -> list[nbformat.NotebookNode]:
+    return run_cells(list(sources), {"COURSE_LANG": env_lang})
 
 
 @pytest.mark.notebook
 def test_failed_grade_is_one_short_bilingual_error_and_nothing_on_stderr():
-    cells = run_cells(SETUP, WRONG, RIGHT, "ex.q3.check(mean_square_grad)")
+    cells = run(SETUP, WRONG, RIGHT, "ex.q3.check(mean_square_grad)")
     wrong, right, check = cells[1].outputs, cells[2].outputs, cells[3].outputs
     errors = [o for o in wrong if o.output_type == "error"]
     assert len(errors) == 1
@@ -65,7 +59,7 @@ def test_failed_grade_is_one_short_bilingual_error_and_nothing_on_stderr():
 
 @pytest.mark.notebook
 def test_language_choice_reaches_the_kernel():
-    cells = run_cells(SETUP, WRONG, env_lang="en")
+    cells = run(SETUP, WRONG, env_lang="en")
     trace = "\n".join(cells[1].outputs[-1].traceback)
     assert "but you used sum()" in trace and "求和" not in trace
 
@@ -77,11 +71,9 @@ def test_explorers_draw_plain_figures_while_nbgrader_runs_the_notebook():
              "ch.widgets.learning_rate_explorer(lambda w: w ** 2 + 20, 10.0)"]
 
     def kinds(env: dict[str, str]) -> list[set[str]]:
-        notebook = nbformat.v4.new_notebook()
-        notebook.cells = [nbformat.v4.new_code_cell(s) for s in cells]
-        NotebookClient(notebook, timeout=120, kernel_name="python3",
-                       resources={"metadata": {"path": str(ROOT)}}).execute(env=env)
-        return [{k for o in c.outputs for k in o.get("data", {})} for c in notebook.cells[1:]]
+        executed = run_cells(cells, env)
+        assert not [o for c in executed for o in c.outputs if o.output_type == "error"]
+        return [{k for o in c.outputs for k in o.get("data", {})} for c in executed[1:]]
 
     for outputs in kinds({"NBGRADER_EXECUTION": "autograde"}):
         assert "image/png" in outputs
