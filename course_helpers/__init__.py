@@ -24,7 +24,7 @@ __all__ = [
 ]
 __version__ = "0.1.0"
 
-_LAZY = {"plots", "graph", "widgets", "compare", "diagnose", "exercises"}
+_LAZY = {"plots", "graph", "widgets", "compare", "diagnose", "exercises", "contour", "fitting"}
 
 
 def __getattr__(name: str) -> Any:
