@@ -17,3 +17,10 @@ c.Execute.timeout = 60
 c.Execute.startup_timeout = 60
 c.Execute.shutdown_kernel = "immediate"
 c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:"]
+
+# Feedback pages must not show hidden tests (nbgrader's default shows them).
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "course_helpers.classroom.feedback.HideHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

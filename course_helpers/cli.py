@@ -84,11 +84,93 @@ def cmd_execute(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lessons_with_submissions(root: Path, names: Sequence[str]) -> list[str]:
+    chosen = _selected(root, names)
+    if chosen:
+        return chosen
+    submitted = root / "submitted"
+    handed_in = {p.name for p in submitted.glob("*/*") if p.is_dir()}
+    return [lesson for lesson in lessons(root) if lesson in handed_in]
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    from course_helpers.classroom.collect import collect
+    from course_helpers.classroom.demo import lesson_modules
+
+    root = find_root(args.root)
+    if not args.source.exists():
+        return _fail(msg("cli.no_such_path", path=str(args.source)))
+    result = collect(args.source, root, _selected(root, args.lessons) or lessons(root),
+                     lesson_modules(root))
+    for student, lesson, name in result.placed:
+        _say(f"  {student} · {lesson} ← {name}")
+    for name, why in [*result.notes, *result.skipped]:
+        _say(f"  ✗ {name}: {why}")
+    _say(msg("cli.collect_done", placed=len(result.placed), skipped=len(result.skipped)))
+    return 0
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from course_helpers.classroom.grade import grade_class
+    from course_helpers.classroom.record import RecordError
+    from course_helpers.classroom.report import summary
+    from course_helpers.classroom.worker import Limits
+
+    root = find_root(args.root)
+    chosen = _lessons_with_submissions(root, args.lessons)
+    if not chosen:
+        return _fail(msg("cli.nothing_submitted", folder=str(root / "submitted")))
+    limits = Limits(cell_timeout=args.cell_timeout, submission_timeout=args.time_limit,
+                    memory_bytes=int(args.memory * 2**30))
+    try:
+        report = grade_class(root, chosen, students=args.student or (), workers=args.workers,
+                             limits=limits, force=args.force)
+    except RecordError as error:
+        return _fail(msg("cli.nbgrader_failed", detail=str(error)))
+    _say(summary(report))
+    return 130 if report.interrupted else 0
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from course_helpers.classroom.feedback import FeedbackError, generate_feedback
+
+    root = find_root(args.root)
+    pages = []
+    try:
+        for lesson in _selected(root, args.lessons) or lessons(root):
+            pages += generate_feedback(root, lesson)
+    except FeedbackError as error:
+        return _fail(msg("cli.nbgrader_failed", detail=str(error)))
+    for page in pages:
+        _say(f"  {page.relative_to(root)}")
+    _say(msg("cli.feedback_done", count=len(pages)))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from course_helpers.classroom.export import export_grades
+
+    root = find_root(args.root)
+    target = args.output or root / "grades.csv"
+    count = export_grades(root, _selected(root, args.lessons) or lessons(root), target)
+    _say(msg("cli.export_done", rows=count, path=str(target)))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from course_helpers.classroom.demo import run_demo
+
+    root = find_root(args.root)
+    run_demo(root, sys.stdout, args.into)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one subcommand per task."""
     parser = argparse.ArgumentParser(
         prog="course-helpers",
-        description="课程工具：生成学生版、检查笔记本。 / Course tools: release and check lessons.",
+        description="课程工具：生成学生版、检查笔记本、收集与评分作业。 / "
+        "Course tools: release and check lessons, collect and grade hand-ins.",
     )
     parser.add_argument("--root", type=Path, default=None,
                         help="课程目录 / course folder (default: found from here)")
@@ -110,6 +192,44 @@ def build_parser() -> argparse.ArgumentParser:
         "execute", help="重新运行答案笔记本并保存输出 / re-run solutions and store outputs")
     execute.add_argument("lessons", nargs="*")
     execute.set_defaults(run=cmd_execute)
+
+    collect = commands.add_parser(
+        "collect", help="把作业文件夹或 zip 放进 submitted/ / file hand-ins into submitted/")
+    collect.add_argument("source", type=Path, help="文件夹或 zip / a folder or a zip file")
+    collect.add_argument("lessons", nargs="*")
+    collect.set_defaults(run=cmd_collect)
+
+    grade = commands.add_parser(
+        "grade", help="并行自动评分全班 / autograde the whole class in parallel")
+    grade.add_argument("lessons", nargs="*", help="默认：所有有提交的课 / default: all handed in")
+    grade.add_argument("--student", action="append", help="只评这些学生 / only these students")
+    grade.add_argument("--workers", type=int, default=0,
+                       help="并行进程数（默认：CPU 核数） / parallel workers (default: cores)")
+    grade.add_argument("--cell-timeout", type=int, default=60,
+                       help="每个单元格的秒数上限 / seconds per cell (default 60)")
+    grade.add_argument("--time-limit", type=int, default=600,
+                       help="每份作业的秒数上限 / seconds per submission (default 600)")
+    grade.add_argument("--memory", type=float, default=4.0,
+                       help="每份作业的内存上限（GiB） / memory per submission in GiB")
+    grade.add_argument("--force", action="store_true",
+                       help="重新评已评过的作业 / regrade unchanged submissions too")
+    grade.set_defaults(run=cmd_grade)
+
+    feedback = commands.add_parser(
+        "feedback", help="生成每位学生的反馈页面 / write each student's feedback page")
+    feedback.add_argument("lessons", nargs="*")
+    feedback.set_defaults(run=cmd_feedback)
+
+    export = commands.add_parser("export", help="导出成绩 CSV / export grades as CSV")
+    export.add_argument("lessons", nargs="*")
+    export.add_argument("--output", type=Path, default=None, help="默认 grades.csv")
+    export.set_defaults(run=cmd_export)
+
+    demo = commands.add_parser(
+        "demo", help="用示例作业演示整个流程 / the whole pipeline on a sample class")
+    demo.add_argument("--into", type=Path, default=None,
+                      help="放演示课程的文件夹（默认临时目录） / folder for the demo course")
+    demo.set_defaults(run=cmd_demo)
     return parser
 
 

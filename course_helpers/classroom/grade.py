@@ -1,0 +1,330 @@
+"""Grade a whole class: every submission of the chosen lessons, in parallel, safely.
+
+The steps, each in its own module: find the submissions and repair them (:mod:`intake`), grade
+each in a scratch course on a pool of workers (:mod:`pool`, :mod:`worker`), check that every
+passed test really ran its check (:mod:`proof`), and keep the result in the course's gradebook
+and ledger (:mod:`record`). A notebook cell that hangs past the time limit or kills its kernel
+is set aside (it raises an explanatory error instead) and the submission is graded again, so
+the student still gets the points the rest of the notebook earns.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import tempfile
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+import nbformat
+
+from course_helpers.classroom import pool, record
+from course_helpers.classroom.intake import read_submission
+from course_helpers.classroom.progress import Progress
+from course_helpers.classroom.worker import Graded, Limits, Task, last_cell
+from course_helpers.course import release_notebook
+from course_helpers.i18n import Message, msg
+
+MAX_ATTEMPTS = 3
+
+
+@dataclass
+class Row:
+    """One student's result for one lesson."""
+
+    student: str
+    lesson: str
+    status: str  # "graded", "unchanged" or "failed"
+    score: float = 0.0
+    max_score: float = 0.0
+    reason: Message | None = None
+    notes: list[Message] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass
+class ClassReport:
+    """Every row of a grading run, and whether it was interrupted."""
+
+    rows: list[Row]
+    seconds: float = 0.0
+    interrupted: bool = False
+
+    @property
+    def failures(self) -> list[Row]:
+        return [row for row in self.rows if row.status == "failed"]
+
+
+def course_id(root: Path) -> str:
+    """The course id set in the course's nbgrader_config.py."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    return str(config.CourseDirectory.get("course_id", "default_course"))
+
+
+def find_submissions(root: Path, lessons: Sequence[str],
+                     students: Sequence[str] = ()) -> list[tuple[str, str, Path]]:
+    """(student, lesson, folder) for every ``submitted/<student>/<lesson>/`` folder."""
+    submitted = root / "submitted"
+    found = []
+    for folder in sorted(submitted.iterdir()) if submitted.is_dir() else []:
+        if not folder.is_dir() or folder.name.startswith(".") or (
+                students and folder.name not in students):
+            continue
+        found += [(folder.name, lesson, folder / lesson) for lesson in lessons
+                  if (folder / lesson).is_dir()]
+    return found
+
+
+def locate_notebook(folder: Path, lesson: str) -> tuple[Path | None, Message | None]:
+    """The lesson's notebook in a student's folder, accepting one renamed copy."""
+    exact = folder / f"{lesson}.ipynb"
+    if exact.is_file():
+        return exact, None
+    others = sorted(p for p in folder.glob("*.ipynb") if p.is_file())
+    prefix = lesson.split("_", 1)[0]
+    if len(others) > 1:
+        others = [p for p in others if lesson in p.name or p.name.startswith(prefix)]
+    if len(others) == 1:
+        return others[0], msg("classroom.note.renamed", found=others[0].name,
+                              expected=exact.name)
+    return None, None
+
+
+def _message_data(message: Message) -> dict[str, Any]:
+    return {"key": message.key, "params": {k: str(v) for k, v in message.params.items()}}
+
+
+def _message_from(data: dict[str, Any]) -> Message:
+    return msg(data["key"], **data.get("params", {}))
+
+
+def _set_aside(notebook_path: Path, running: dict[str, Any], why: Message) -> str | None:
+    """Replace the cell that hung or crashed (or the answer a hung check was calling)."""
+    notebook = nbformat.read(notebook_path, as_version=4)
+    index = next((i for i, c in enumerate(notebook.cells) if c.get("id") == running.get("id")),
+                 running.get("index"))
+    if not isinstance(index, int) or not 0 <= index < len(notebook.cells):
+        return None
+    info = notebook.cells[index].metadata.get("nbgrader", {})
+    if info.get("locked") or (info.get("grade") and not info.get("solution")):
+        # A test cell is restored from the gradebook; set aside the answer it checks.
+        index = next((i for i in range(index - 1, -1, -1)
+                      if notebook.cells[i].metadata.get("nbgrader", {}).get("solution")), -1)
+        if index < 0:
+            return None
+    cell = notebook.cells[index]
+    reason = f"{why.render('zh')} / {why.render('en')}"
+    cell.source = f"raise RuntimeError({reason!r})"
+    nbformat.write(notebook, notebook_path)
+    return cell.metadata.get("nbgrader", {}).get("grade_id") or f"#{index + 1}"
+
+
+class _Run:
+    """State of one grading run (kept together so the result callback stays small)."""
+
+    def __init__(self, root: Path, limits: Limits, progress: Progress, scratch: Path) -> None:
+        self.root = root
+        self.limits = limits
+        self.progress = progress
+        self.scratch = scratch
+        self.course_id = course_id(root)
+        self.gradebook = root / "gradebook.db"
+        self.rows: list[Row] = []
+        self.pending: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def fail(self, student: str, lesson: str, reason: Message, notes: list[Message],
+             fingerprint: str | None, seconds: float = 0.0) -> None:
+        record.forget(self.root, self.gradebook, self.course_id, lesson, student)
+        record.write_ledger(self.root, lesson, student, {
+            "status": "failed", "digest": fingerprint, "reason": _message_data(reason),
+            "notes": [_message_data(n) for n in notes], "seconds": round(seconds, 2)})
+        self.rows.append(Row(student, lesson, "failed", reason=reason, notes=notes,
+                             seconds=seconds))
+        self.progress.finished(False, f"{student} {lesson}: {reason.render('en')}")
+
+    def on_result(self, task: Task, result: pool.Result) -> list[Task]:
+        state = self.pending[(task.student, task.lesson)]
+        seconds = time.monotonic() - state["started"]
+        if isinstance(result, Graded) and result.ok:
+            self._graded(task, result, state, seconds)
+            return []
+        why = self._why(task, result)
+        running = last_cell(Path(task.work))
+        if why.key in ("classroom.hung", "classroom.kernel_died") and running and (
+                state["attempt"] < MAX_ATTEMPTS):
+            cell = _set_aside(Path(task.notebook), running, why)
+            if cell is not None:
+                state["attempt"] += 1
+                state["notes"].append(msg("classroom.note.set_aside", cell=cell, why=why))
+                return [_retry(task, state["attempt"])]
+        self.fail(task.student, task.lesson, why, state["notes"], state["digest"], seconds)
+        return []
+
+    def _why(self, task: Task, result: pool.Result) -> Message:
+        running = last_cell(Path(task.work)) or {}
+        cell = running.get("grade_id") or (f"#{running['index'] + 1}" if "index" in running
+                                            else "?")
+        if isinstance(result, pool.Stopped):
+            if result.reason == "timeout":
+                return msg("classroom.hung", cell=cell,
+                           seconds=task.limits.submission_timeout)
+            return msg("classroom.worker_died", cell=cell)
+        text = result.error + result.log
+        if "DeadKernelError" in text or "Kernel died" in text or "kernel died" in text:
+            return msg("classroom.kernel_died", cell=cell)
+        if "UnresponsiveKernelError" in text:
+            return msg("classroom.hung", cell=cell, seconds=task.limits.cell_timeout)
+        lines = [line for line in result.error.strip().splitlines() if line.strip()]
+        return msg("classroom.nbgrader_failed", detail=(lines or ["?"])[-1][:200])
+
+    def _graded(self, task: Task, graded: Graded, state: dict[str, Any], seconds: float) -> None:
+        notes = list(state["notes"])
+        if graded.unproven:
+            for grade_id in graded.unproven:
+                graded.cells[grade_id]["auto_score"] = 0.0
+            notes.append(msg("classroom.note.unproven", cells=", ".join(graded.unproven)))
+        record.save(self.root, self.gradebook, self.course_id, graded, task.timestamp)
+        score = sum(float(c["auto_score"] or 0) for c in graded.cells.values())
+        top = sum(float(c["max_score"] or 0) for c in graded.cells.values())
+        record.write_ledger(self.root, task.lesson, task.student, {
+            "status": "graded", "digest": state["digest"], "score": score, "max_score": top,
+            "notes": [_message_data(n) for n in notes], "seconds": round(seconds, 2)})
+        self.rows.append(Row(task.student, task.lesson, "graded", score, top, notes=notes,
+                             seconds=seconds))
+        self.progress.finished(True, f"{task.student} {task.lesson}: {score:g}/{top:g}")
+
+
+def _retry(task: Task, attempt: int) -> Task:
+    work = Path(task.work)
+    return Task(task.student, task.lesson, task.notebook, task.template_db,
+                str(work.with_name(f"{work.name.rsplit('-', 1)[0]}-{attempt}")),
+                task.course_id, task.limits, task.timestamp, _run_folder())
+
+
+def _run_folder() -> str:
+    """A fresh folder for a kernel to start in, not inside any scratch course."""
+    return str(Path(tempfile.gettempdir()) / f"course-kernel-{uuid.uuid4().hex}")
+
+
+def _timestamp(folder: Path) -> str | None:
+    stamp = folder / "timestamp.txt"
+    return stamp.read_text().strip() or None if stamp.is_file() else None
+
+
+def grade_class(root: Path, lessons: Sequence[str], *, students: Sequence[str] = (),
+                workers: int = 0, limits: Limits | None = None, force: bool = False,
+                out: TextIO | None = None) -> ClassReport:
+    """Autograde every submission of ``lessons`` into the course's gradebook."""
+    limits = limits or Limits()
+    record.tools_on_path()
+    started = time.monotonic()
+    scratch = Path(tempfile.mkdtemp(prefix="course-grading-"))
+    found = find_submissions(root, lessons, students)
+    progress = Progress(len(found), out)
+    run = _Run(root, limits, progress, scratch)
+    tasks: list[Task] = []
+    releases: dict[str, nbformat.NotebookNode] = {}
+    stop = _StopOnInterrupt()
+    try:
+        for student, lesson, folder in found:
+            tasks += _admit(run, student, lesson, folder, releases, force)
+        if tasks:
+            needed = sorted({task.lesson for task in tasks})
+            template = record.template_gradebook(root, needed, scratch)
+            record.ensure_lessons(root, run.gradebook, needed, template, run.course_id)
+            for task in tasks:
+                task.template_db = str(template)
+                run.pending[(task.student, task.lesson)]["started"] = time.monotonic()
+        with stop:
+            pool.run(tasks, workers or os.cpu_count() or 1, limits.memory_bytes,
+                     run.on_result, progress.tick, stop.requested)
+    finally:
+        progress.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+    return ClassReport(sorted(run.rows, key=lambda r: (r.lesson, r.student)),
+                       time.monotonic() - started, interrupted=stop.requested())
+
+
+def _admit(run: _Run, student: str, lesson: str, folder: Path,
+           releases: dict[str, nbformat.NotebookNode], force: bool) -> list[Task]:
+    """Check one submission before grading: skip it, reject it, or queue it."""
+    path, renamed = locate_notebook(folder, lesson)
+    notes = [renamed] if renamed else []
+    if path is None:
+        run.fail(student, lesson, msg("classroom.missing_notebook", expected=f"{lesson}.ipynb"),
+                 notes, None)
+        return []
+    fingerprint = record.digest(path)
+    previous = record.read_ledger(run.root, lesson, student)
+    if not force and previous and previous.get("digest") == fingerprint:
+        done = previous["status"] == "graded" and record.has_submission(
+            run.gradebook, run.course_id, lesson, student)
+        if done or previous["status"] == "failed":
+            run.rows.append(_row_from_ledger(student, lesson, previous))
+            run.progress.finished(previous["status"] != "failed", f"{student} {lesson}: =")
+            return []
+    if lesson not in releases:
+        releases[lesson] = nbformat.read(release_notebook(run.root, lesson), as_version=4)
+    intake = read_submission(path, releases[lesson])
+    notes += intake.notes
+    if intake.notebook is None:
+        run.fail(student, lesson, intake.problem or msg("classroom.not_a_notebook"), notes,
+                 fingerprint)
+        return []
+    ready = run.scratch / "in" / student / f"{lesson}.ipynb"
+    ready.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(intake.notebook, ready)
+    run.pending[(student, lesson)] = {"attempt": 1, "notes": notes, "digest": fingerprint,
+                                      "started": time.monotonic()}
+    return [Task(student, lesson, str(ready), "", str(run.scratch / "work" / f"{student}-"
+                 f"{lesson}-1"), run.course_id, run.limits, _timestamp(folder), _run_folder())]
+
+
+def _row_from_ledger(student: str, lesson: str, entry: dict[str, Any]) -> Row:
+    status = "unchanged" if entry["status"] == "graded" else "failed"
+    reason = _message_from(entry["reason"]) if entry.get("reason") else None
+    return Row(student, lesson, status, float(entry.get("score", 0)),
+               float(entry.get("max_score", 0)), reason,
+               [_message_from(n) for n in entry.get("notes", [])],
+               float(entry.get("seconds", 0)))
+
+
+class _StopOnInterrupt:
+    """Ctrl-C stops handing out work; what is already graded stays saved."""
+
+    def __init__(self) -> None:
+        self._stop = False
+        self._previous: Any = None
+
+    def requested(self) -> bool:
+        return self._stop
+
+    def _handle(self, *_: object) -> None:
+        self._stop = True
+
+    def __enter__(self) -> _StopOnInterrupt:
+        try:
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        except ValueError:  # not the main thread
+            self._previous = None
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+
+def ledger_rows(root: Path, lesson: str) -> list[Row]:
+    """The rows of an earlier run, read back from the ledger (for reports and exports)."""
+    return [_row_from_ledger(student, lesson, entry)
+            for student, entry in record.ledger(root, lesson).items()]
+
+
+__all__ = ["ClassReport", "Row", "course_id", "grade_class", "ledger_rows"]

@@ -1,0 +1,104 @@
+"""Messages of the instructor's commands: collecting, grading, feedback and grades."""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # --- reading a submission -------------------------------------------------------------
+    "classroom.unreadable": {"zh": "无法读取文件（{detail}）。", "en": "The file cannot be read ({detail})."},
+    "classroom.too_large": {
+        "zh": "文件有 {size} MB，超过了 {limit} MB 的上限；通常是输出过多，请清除输出后重新提交。",
+        "en": "The file is {size} MB, over the {limit} MB limit; usually too much output: clear the outputs and hand it in again.",
+    },
+    "classroom.not_utf8": {"zh": "文件不是 UTF-8 文本，不像笔记本。", "en": "The file is not UTF-8 text, so it is not a notebook."},
+    "classroom.empty_file": {"zh": "文件是空的。", "en": "The file is empty."},
+    "classroom.truncated": {
+        "zh": "文件不完整（在结尾处被截断），可能是上传或保存时中断了。",
+        "en": "The file is incomplete (cut off at the end); the upload or save was probably interrupted.",
+    },
+    "classroom.invalid_json": {
+        "zh": "文件不是有效的 JSON（第 {line} 行第 {column} 列），可能是在文本编辑器里改坏了。",
+        "en": "The file is not valid JSON (line {line}, column {column}); it was probably damaged in a text editor.",
+    },
+    "classroom.not_a_notebook": {"zh": "文件不是 Jupyter 笔记本。", "en": "The file is not a Jupyter notebook."},
+    "classroom.invalid_notebook": {
+        "zh": "笔记本的结构无效：{detail}",
+        "en": "The notebook's structure is invalid: {detail}",
+    },
+    "classroom.missing_notebook": {
+        "zh": "提交的文件夹里没有笔记本（应为 {expected}）。",
+        "en": "The submitted folder holds no notebook (expected {expected}).",
+    },
+    # --- what was repaired -------------------------------------------------------------------
+    "classroom.note.duplicate_ids": {
+        "zh": "有 {count} 个单元格的 id 重复（复制或拆分单元格所致），已重新编号。",
+        "en": "{count} cells shared an id (copied or split cells); they were given new ids.",
+    },
+    "classroom.note.restored_cells": {
+        "zh": "被删除的评分单元格已按原样恢复：{cells}。",
+        "en": "Deleted graded cells were put back as released: {cells}.",
+    },
+    "classroom.note.setup_moved": {
+        "zh": "课程环境单元格上方有 {count} 个代码单元格；评分时先运行课程环境单元格。",
+        "en": "{count} code cells sat above the course setup cell; the setup cell was run first.",
+    },
+    "classroom.note.renamed": {
+        "zh": "笔记本被改名为 {found}，按 {expected} 评分。",
+        "en": "The notebook was renamed to {found}; it was graded as {expected}.",
+    },
+    "classroom.note.set_aside": {
+        "zh": "单元格 {cell} 被跳过后重新评分，原因：{why}",
+        "en": "Cell {cell} was set aside and the notebook graded again, because: {why}",
+    },
+    "classroom.note.unproven": {
+        "zh": "检查单元格 {cells} 没有真正运行检查（测试代码被改动或绕过），记 0 分。",
+        "en": "Test cells {cells} did not really run their checks (the test code was changed or bypassed); they score zero.",
+    },
+    # --- grading failures --------------------------------------------------------------------
+    "classroom.hung": {
+        "zh": "单元格 {cell} 超过 {seconds} 秒仍未结束，中断也无效（例如忽略中断信号的死循环）。",
+        "en": "Cell {cell} was still running after {seconds} s and ignored interrupts (an endless loop that ignores SIGINT, say).",
+    },
+    "classroom.kernel_died": {
+        "zh": "运行单元格 {cell} 时内核退出了（例如调用了 os._exit，或内存耗尽）。",
+        "en": "The kernel died while running cell {cell} (os._exit, say, or out of memory).",
+    },
+    "classroom.worker_died": {
+        "zh": "评分进程在运行单元格 {cell} 时意外退出。",
+        "en": "The grading process died unexpectedly while running cell {cell}.",
+    },
+    "classroom.nbgrader_failed": {"zh": "nbgrader 无法评分：{detail}", "en": "nbgrader could not grade it: {detail}"},
+    # --- progress and reports -----------------------------------------------------------------
+    "classroom.progress": {
+        "zh": "已评 {graded} · 失败 {failed} · 剩余 {remaining}",
+        "en": "graded {graded} · failed {failed} · remaining {remaining}",
+    },
+}
+
+MESSAGES.update({
+    "classroom.collect.not_notebook": {"zh": "不是笔记本文件（.ipynb），已忽略。", "en": "Not a notebook (.ipynb); ignored."},
+    "classroom.collect.too_large": {"zh": "文件过大或为空，已忽略。", "en": "The file is empty or too large; ignored."},
+    "classroom.collect.no_lesson": {
+        "zh": "无法判断是哪一课：文件名和内容都不对应任何一课。",
+        "en": "Cannot tell which lesson it is: neither its name nor its content matches one.",
+    },
+    "classroom.collect.no_student": {
+        "zh": "无法从文件夹或文件名判断是哪位学生。",
+        "en": "Cannot tell which student it belongs to from its folder or name.",
+    },
+    "classroom.collect.older_copy": {
+        "zh": "同一学生同一课有较新的文件 {kept}，这一份较旧，未采用。",
+        "en": "An older copy: the newer {kept} of the same student and lesson was kept instead.",
+    },
+})
+
+MESSAGES.update({
+    "cli.no_such_path": {"zh": "找不到 {path}。", "en": "{path} does not exist."},
+    "cli.collect_done": {
+        "zh": "已放入 submitted/：{placed} 份；未能匹配：{skipped} 份（见上）。",
+        "en": "Filed into submitted/: {placed}; could not be matched: {skipped} (see above).",
+    },
+    "cli.nothing_submitted": {
+        "zh": "{folder} 里没有可评分的作业。先运行 course-helpers collect。",
+        "en": "Nothing to grade in {folder}. Run course-helpers collect first.",
+    },
+    "cli.feedback_done": {"zh": "已生成 {count} 个反馈页面。", "en": "{count} feedback pages written."},
+    "cli.export_done": {"zh": "已导出 {rows} 行成绩到 {path}。", "en": "{rows} grade rows written to {path}."},
+})
