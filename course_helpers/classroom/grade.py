@@ -179,7 +179,7 @@ class _Run:
         text = result.error + result.log
         if "DeadKernelError" in text or "Kernel died" in text or "kernel died" in text:
             return msg("classroom.kernel_died", cell=cell)
-        if "UnresponsiveKernelError" in text:
+        if "UnresponsiveKernelError" in text or "CellTimeoutError" in text:
             return msg("classroom.hung", cell=cell, seconds=task.limits.cell_timeout)
         lines = [line for line in result.error.strip().splitlines() if line.strip()]
         return msg("classroom.nbgrader_failed", detail=(lines or ["?"])[-1][:200])

@@ -71,6 +71,7 @@ def read_submission(path: Path, release: NotebookNode) -> Intake:
         return Intake(None, msg("classroom.invalid_notebook", detail=_first_line(error)))
     notes: list[Message] = []
     _repair_cell_ids(notebook, notes)
+    _one_cell_per_grade_id(notebook, notes)
     _restore_missing_cells(notebook, release, notes)
     _setup_first(notebook, release, notes)
     notebook.metadata["kernelspec"] = release.metadata.get("kernelspec", {})
@@ -102,6 +103,27 @@ def _repair_cell_ids(notebook: NotebookNode, notes: list[Message]) -> None:
         seen.add(cell_id)
     if repaired:
         notes.append(msg("classroom.note.duplicate_ids", count=repaired))
+
+
+def _one_cell_per_grade_id(notebook: NotebookNode, notes: list[Message]) -> None:
+    """Keep nbgrader's metadata on the last of several cells sharing a grade_id.
+
+    That is the cell nbgrader itself would grade; the earlier copies (a split or duplicated
+    cell) stay and run as plain code. nbgrader would blank their metadata and then stop on
+    it as "too old".
+    """
+    seen: set[str] = set()
+    copies = []
+    for cell in reversed(notebook.cells):
+        grade_id = _grade_id(cell) if _is_graded_part(cell) else None
+        if grade_id is None:
+            continue
+        if grade_id in seen:
+            del cell.metadata["nbgrader"]
+            copies.append(grade_id)
+        seen.add(grade_id)
+    if copies:
+        notes.append(msg("classroom.note.duplicate_cells", cells=", ".join(sorted(set(copies)))))
 
 
 def _restore_missing_cells(notebook: NotebookNode, release: NotebookNode,

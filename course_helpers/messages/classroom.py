@@ -31,6 +31,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "有 {count} 个单元格的 id 重复（复制或拆分单元格所致），已重新编号。",
         "en": "{count} cells shared an id (copied or split cells); they were given new ids.",
     },
+    "classroom.note.duplicate_cells": {
+        "zh": "评分单元格 {cells} 出现了不止一次（拆分或复制所致）；按最后一个评分，前面的作为普通代码运行。",
+        "en": "Graded cell {cells} appeared more than once (split or copied); the last one is graded, the others run as plain code.",
+    },
     "classroom.note.restored_cells": {
         "zh": "被删除的评分单元格已按原样恢复：{cells}。",
         "en": "Deleted graded cells were put back as released: {cells}.",

@@ -1,0 +1,142 @@
+"""Benchmark: grading a class with stock ``nbgrader autograde`` and with ``course-helpers grade``.
+
+    python tests/bench_grading.py [--students 20] [--lessons 02_autograd ...] [--floor 5]
+
+Builds a scratch course with every lesson and ``--students`` sample submissions per lesson
+(right, blank and half-done in turn), then, on the same machine in the same run:
+
+* the floor: a fresh kernel that imports torch, started and stopped ``--floor`` times;
+* stock nbgrader: ``nbgrader autograde <lesson>`` for each lesson, one after another;
+* ``grade_class`` on all cores, the same submissions in a copy of the same course.
+
+It prints wall times, the cost per notebook (wall time / notebooks), the throughput ratio
+and the cost per notebook against the floor, checks that both graders gave every
+submission the same score, and writes the figures to benchmarks/results/grading.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from course_helpers.classroom.grade import grade_class  # noqa: E402
+from course_helpers.classroom.record import tools_on_path  # noqa: E402
+from course_helpers.classroom.samples import benchmark_class  # noqa: E402
+from course_helpers.classroom.worker import Limits  # noqa: E402
+from course_helpers.course import CONFIG_NAME, lessons  # noqa: E402
+
+
+def floor(times: int) -> list[float]:
+    """Seconds to start a kernel, import torch and shut the kernel down."""
+    from jupyter_client.manager import start_new_kernel
+
+    samples = []
+    for _ in range(times):
+        begin = time.perf_counter()
+        manager, client = start_new_kernel(kernel_name="python3")
+        client.execute_interactive("import torch", timeout=120)
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+        samples.append(time.perf_counter() - begin)
+    return samples
+
+
+def course_with(where: Path, chosen: list[str], students: int) -> Path:
+    course = where / "course"
+    for lesson in chosen:
+        for folder in ("solutions", "notebooks"):
+            shutil.copytree(ROOT / folder / lesson, course / folder / lesson)
+    shutil.copy2(ROOT / CONFIG_NAME, course / CONFIG_NAME)
+    for name, data in benchmark_class(course, chosen, students).items():
+        student, file = name.split("/")
+        lesson = file.removesuffix(".ipynb")
+        target = course / "submitted" / student / lesson / file
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return course
+
+
+def nbgrader(course: Path, *args: str) -> None:
+    subprocess.run([sys.executable, "-m", "nbgrader", *args, "--log-level=WARN"], cwd=course,
+                   check=True, capture_output=True)
+
+
+def scores(course: Path) -> dict[tuple[str, str], float]:
+    with sqlite3.connect(course / "gradebook.db") as db:
+        rows = db.execute(
+            "SELECT student.id, assignment.name, "
+            "SUM(COALESCE(grade.manual_score, grade.auto_score, 0)) FROM grade "
+            "JOIN submitted_notebook ON grade.notebook_id = submitted_notebook.id "
+            "JOIN submitted_assignment ON submitted_notebook.assignment_id = "
+            "submitted_assignment.id JOIN student ON submitted_assignment.student_id = "
+            "student.id JOIN assignment ON submitted_assignment.assignment_id = assignment.id "
+            "GROUP BY student.id, assignment.name").fetchall()
+    return {(student, lesson): float(score) for student, lesson, score in rows}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=20)
+    parser.add_argument("--lessons", nargs="*", default=None)
+    parser.add_argument("--floor", type=int, default=5)
+    args = parser.parse_args()
+    tools_on_path()
+    chosen = args.lessons or lessons(ROOT)
+    with tempfile.TemporaryDirectory(prefix="bench-grading-") as scratch:
+        stock = course_with(Path(scratch) / "stock", chosen, args.students)
+        ours = course_with(Path(scratch) / "ours", chosen, args.students)
+        notebooks = len(chosen) * args.students
+        print(f"{notebooks} notebooks ({args.students} students × {len(chosen)} lessons), "
+              f"{os.cpu_count()} cores", flush=True)
+
+        kernel = floor(args.floor)
+        print(f"floor (fresh kernel + import torch): median {statistics.median(kernel):.2f} s",
+              flush=True)
+
+        for lesson in chosen:  # not timed: both graders need the lessons in a gradebook
+            nbgrader(stock, "generate_assignment", lesson, "--force",
+                     f"--CourseDirectory.release_directory={Path(scratch) / 'release'}")
+        begin = time.perf_counter()
+        for lesson in chosen:
+            nbgrader(stock, "autograde", lesson, "--force")
+        stock_wall = time.perf_counter() - begin
+        print(f"stock nbgrader autograde: {stock_wall:.1f} s", flush=True)
+
+        begin = time.perf_counter()
+        report = grade_class(ours, chosen, limits=Limits(), out=open(os.devnull, "w"))
+        ours_wall = time.perf_counter() - begin
+        print(f"course-helpers grade:     {ours_wall:.1f} s", flush=True)
+
+        failed = [f"{r.student} {r.lesson}" for r in report.failures]
+        same = scores(stock) == scores(ours)
+    per_stock, per_ours = stock_wall / notebooks, ours_wall / notebooks
+    figures = {
+        "notebooks": notebooks, "cores": os.cpu_count(), "lessons": chosen,
+        "floor_median_s": round(statistics.median(kernel), 2),
+        "floor_samples_s": [round(s, 2) for s in kernel],
+        "stock_wall_s": round(stock_wall, 1), "ours_wall_s": round(ours_wall, 1),
+        "stock_per_notebook_s": round(per_stock, 2), "ours_per_notebook_s": round(per_ours, 2),
+        "throughput_ratio": round(stock_wall / ours_wall, 2),
+        "ours_per_notebook_over_floor": round(per_ours / statistics.median(kernel), 2),
+        "same_scores": same, "failures": failed,
+    }
+    print(json.dumps(figures, indent=1))
+    target = ROOT / "benchmarks" / "results" / "grading.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(figures, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,159 @@
+"""A class of lesson-02 submissions covering every robustness case and every cheat.
+
+Each student maps to (how the notebook is made, the expected score out of 12, the expected
+failure key or None). Right answers come from the instructor's notebook; each case changes
+only what it is about.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import nbformat
+
+from course_helpers.classroom.samples import answered, solutions
+from tests.conftest import ROOT
+
+LESSON = "02_autograd"
+RIGHT = solutions(ROOT, LESSON)
+WRONG_Q2 = "def grad_of_dot(x):\n    return x\n"
+
+# The kernel reports what it can see of the course around it.
+SNOOP = '''import os, sqlite3
+from pathlib import Path
+here = Path.cwd()
+seen = [str(d) for d in (here, *here.parents)
+        for name in ("solutions", "gradebook.db", "nbgrader_config.py", "submitted")
+        if (d / name).exists()]
+seen += [k for k, v in os.environ.items() if "course" in v and "solutions" in v]
+for d in (here, *here.parents):
+    if (d / "gradebook.db").exists():
+        with sqlite3.connect(d / "gradebook.db") as db:
+            db.execute("UPDATE grade SET manual_score = 2")
+print("course files in sight:", seen)
+''' + WRONG_Q2
+
+CHEATS = {
+    "cheat_allclose": "import torch.testing\n"
+                      "torch.allclose = lambda *a, **k: True\n"
+                      "torch.equal = lambda *a, **k: True\n"
+                      "torch.testing.assert_close = lambda *a, **k: None\n" + WRONG_Q2,
+    "cheat_grade": "ex.q2.grade = lambda *a, **k: None\n" + WRONG_Q2,
+    "cheat_helpers": "import course_helpers.compare, course_helpers.question\n"
+                     "course_helpers.compare.check_tensor = lambda *a, **k: None\n"
+                     "course_helpers.question.Question.evaluate = "
+                     "lambda self, *a, **k: ch.Outcome(ch.Status.CORRECT, 'ok', ())\n" + WRONG_Q2,
+    "cheat_object": "class Agreeable:\n"
+                    "    def __eq__(self, other): return True\n"
+                    "    def __bool__(self): return True\n"
+                    "def grad_of_dot(x):\n    return Agreeable()\n",
+    "cheat_subclass": "class Sure(torch.Tensor):\n"
+                      "    @classmethod\n"
+                      "    def __torch_function__(cls, func, types, args=(), kwargs=None):\n"
+                      "        return True\n"
+                      "def grad_of_dot(x):\n    return x.as_subclass(Sure)\n",
+    "cheat_ast": "import ast\n"
+                 "class Strip(ast.NodeTransformer):\n"
+                 "    def visit_Expr(self, node):\n"
+                 "        return None if 'grade' in ast.dump(node) else node\n"
+                 "get_ipython().ast_transformers.append(Strip())\n" + WRONG_Q2,
+    "cheat_input": "get_ipython().input_transformers_post.append(\n"
+                   "    lambda lines: [l for l in lines if 'grade' not in l])\n" + WRONG_Q2,
+    "cheat_custom_exc": "get_ipython().set_custom_exc((BaseException,), lambda *a, **k: None)\n"
+                        + WRONG_Q2,
+    "cheat_snoop": SNOOP,
+}
+
+
+def _with(**changes: str) -> dict[str, str]:
+    return {**RIGHT, **{k.replace("_", "-"): v for k, v in changes.items()}}
+
+
+def _notebook(answers: dict[str, str]) -> nbformat.NotebookNode:
+    return answered(ROOT, LESSON, answers)
+
+
+def _raw(notebook: nbformat.NotebookNode) -> str:
+    return json.dumps(notebook, indent=1)  # not nbformat.writes: it repairs duplicate ids
+
+
+def _edited_test(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    for cell in notebook.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "q2-test":
+            cell.source = "pass"
+            cell.metadata["nbgrader"]["locked"] = False
+            cell.metadata["editable"] = True
+    return notebook
+
+
+def _deleted(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    notebook.cells = [c for c in notebook.cells if c.metadata.get("nbgrader", {}).get(
+        "grade_id") not in ("q5-solution", "q5-test")]
+    return notebook
+
+
+def _duplicated(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    index = next(i for i, c in enumerate(notebook.cells)
+                 if c.metadata.get("nbgrader", {}).get("grade_id") == "q6-solution")
+    notebook.cells.insert(index + 1, nbformat.from_dict(json.loads(json.dumps(
+        notebook.cells[index]))))
+    return notebook
+
+
+Maker = Callable[[], dict[str, str | bytes]]  # file name in the student's folder -> content
+
+_text = nbformat.writes
+
+CLASS: dict[str, tuple[Maker, float, str | None]] = {
+    "alice": (lambda: {f"{LESSON}.ipynb": _text(_notebook(RIGHT))}, 12, None),
+    "blank": (lambda: {f"{LESSON}.ipynb": _text(_notebook({}))}, 0, None),
+    "loop": (lambda: {f"{LESSON}.ipynb": _text(_notebook(_with(
+        q1_solution="def make_leaf(values):\n    while True:\n        pass\n")))}, 10, None),
+    "loop_no_sigint": (lambda: {f"{LESSON}.ipynb": _text(_notebook(_with(
+        q2_solution="import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+                    "while True:\n    pass\n")))}, 10, None),
+    "kernel_dies": (lambda: {f"{LESSON}.ipynb": _text(_notebook(_with(
+        q3_solution="import os\nos._exit(1)\n")))}, 10, None),
+    "memory_hog": (lambda: {f"{LESSON}.ipynb": _text(_notebook(_with(
+        q4_solution=RIGHT["q4-solution"] + "\nhog = bytearray(6 * 2**30)\n")))}, 12, None),
+    "invalid_json": (lambda: {f"{LESSON}.ipynb": _text(_notebook(RIGHT)).replace(
+        '"cells": [', '"cells": [}', 1)}, 0, "classroom.invalid_json"),
+    "truncated": (lambda: {f"{LESSON}.ipynb": _text(_notebook(RIGHT))[:30000]}, 0,
+                  "classroom.truncated"),
+    "deleted_cells": (lambda: {f"{LESSON}.ipynb": _raw(_deleted(_notebook(RIGHT)))}, 10, None),
+    "duplicated": (lambda: {f"{LESSON}.ipynb": _raw(_duplicated(_notebook(RIGHT)))}, 12, None),
+    "renamed": (lambda: {f"{LESSON}-Copy1.ipynb": _text(_notebook(RIGHT))}, 12, None),
+    "missing": (lambda: {"notes.txt": "我忘了交 / forgot it"}, 0, "classroom.missing_notebook"),
+    "warns": (lambda: {f"{LESSON}.ipynb": _text(_notebook(_with(
+        q1_solution="import sys, warnings\n"
+                    "def make_leaf(values):\n"
+                    "    warnings.warn('float32 is enough here')\n"
+                    "    print('debug', file=sys.stderr)\n"
+                    "    return torch.tensor(values, dtype=torch.float32, requires_grad=True)\n"
+    )))}, 12, None),
+    "flood": (lambda: {f"{LESSON}.ipynb": _text(_notebook(_with(
+        q6_solution=RIGHT["q6-solution"] + "\nfor i in range(300000):\n    print('spam', i)\n"
+    )))}, 12, None),
+    "edited_test": (lambda: {f"{LESSON}.ipynb": _text(_edited_test(_notebook(_with(
+        q2_solution=WRONG_Q2))))}, 10, None),
+    **{name: (lambda source=source: {f"{LESSON}.ipynb": _text(_notebook(_with(
+        q2_solution=source)))}, 10, None) for name, source in CHEATS.items()},
+}
+# Transformers that delete every later grade call stop the checks of q2 to q6 from running;
+# only q1 (checked before the cheat) keeps its points.
+CLASS["cheat_ast"] = (CLASS["cheat_ast"][0], 2, None)
+CLASS["cheat_input"] = (CLASS["cheat_input"][0], 2, None)
+
+
+def hand_in(course: Path, students: list[str] | None = None) -> None:
+    """Write the chosen students' files into ``course/submitted``."""
+    for student, (make, _, _) in CLASS.items():
+        if students is not None and student not in students:
+            continue
+        folder = course / "submitted" / student / LESSON
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, content in make().items():
+            data = content.encode() if isinstance(content, str) else content
+            (folder / name).write_bytes(data)
