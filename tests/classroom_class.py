@@ -88,6 +88,14 @@ def _edited_test(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return notebook
 
 
+def _stripped_test(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    for cell in notebook.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "q2-test":
+            cell.source = "pass"
+            del cell.metadata["nbgrader"]
+    return notebook
+
+
 def _deleted(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     notebook.cells = [c for c in notebook.cells if c.metadata.get("nbgrader", {}).get(
         "grade_id") not in ("q5-solution", "q5-test")]
@@ -137,6 +145,8 @@ CLASS: dict[str, tuple[Maker, float, str | None]] = {
         q6_solution=RIGHT["q6-solution"] + "\nfor i in range(300000):\n    print('spam', i)\n"
     )))}, 12, None),
     "edited_test": (lambda: {f"{LESSON}.ipynb": _text(_edited_test(_notebook(_with(
+        q2_solution=WRONG_Q2))))}, 10, None),
+    "stripped_test": (lambda: {f"{LESSON}.ipynb": _text(_stripped_test(_notebook(_with(
         q2_solution=WRONG_Q2))))}, 10, None),
     **{name: (lambda source=source: {f"{LESSON}.ipynb": _text(_notebook(_with(
         q2_solution=source)))}, 10, None) for name, source in CHEATS.items()},

@@ -243,8 +243,9 @@ def grade_class(root: Path, lessons: Sequence[str], *, students: Sequence[str] =
                 task.template_db = str(template)
                 run.pending[(task.student, task.lesson)]["started"] = time.monotonic()
         with stop:
-            pool.run(tasks, workers or os.cpu_count() or 1, limits.memory_bytes,
-                     run.on_result, progress.tick, stop.requested)
+            if tasks:
+                pool.run(tasks, workers or os.cpu_count() or 1, limits.memory_bytes,
+                         run.on_result, progress.tick, stop.requested)
     finally:
         progress.close()
         shutil.rmtree(scratch, ignore_errors=True)

@@ -129,7 +129,11 @@ def save(root: Path, gradebook: Path, course_id: str, graded: Graded,
         # nbgrader's own autoflush warnings (SQLAlchemy), harmless, would clutter the report.
         warnings.simplefilter("ignore")
         book.update_or_create_student(graded.student)
-        extra = {"timestamp": timestamp} if timestamp else {}
+        extra = {}
+        if timestamp:
+            from nbgrader.utils import parse_utc
+
+            extra["timestamp"] = parse_utc(timestamp)
         submission = book.update_or_create_submission(graded.lesson, graded.student, **extra)
         for notebook in submission.notebooks:
             for grade in notebook.grades:
