@@ -5,6 +5,12 @@ so the message names the first thing that is actually wrong. Values are compared
 with ``torch.testing.assert_close`` semantics, ``|actual - expected| <= atol + rtol * |expected|``,
 using only the functions captured in :mod:`course_helpers.trusted`; nothing here calls ``==``
 or ``bool()`` on a student's object.
+
+Only an exact ``torch.Tensor`` or ``nn.Parameter`` (by ``type()``, compared with ``is``) gets
+past the structure check: a subclass could override ``__eq__``, ``__bool__`` or
+``__torch_function__`` (which would intercept even the captured torch functions), and an
+object's ``__class__`` can lie to ``isinstance``. No torch function touches an answer before
+that check.
 """
 
 from __future__ import annotations
@@ -43,11 +49,32 @@ class Expect:
     what: Message = field(default_factory=lambda: msg("what.result"))
 
 
+_type_module = type.__dict__["__module__"].__get__
+_type_qualname = type.__dict__["__qualname__"].__get__
+_type_mro = type.__dict__["__mro__"].__get__
+_type_dict = type.__dict__["__dict__"].__get__
+
+
 def type_name(value: object) -> str:
-    """A short, readable type name such as ``list`` or ``numpy.ndarray``."""
+    """A short, readable type name such as ``list`` or ``numpy.ndarray``.
+
+    Read through ``type``'s own descriptors, so a metaclass cannot run code or lie here.
+    """
     kind = type(value)
-    module = kind.__module__
-    return kind.__qualname__ if module == "builtins" else f"{module}.{kind.__qualname__}"
+    try:
+        module, name = str(_type_module(kind)), str(_type_qualname(kind))
+    except Exception:  # a type without the usual attributes
+        return "?"
+    return name if module == "builtins" else f"{module}.{name}"
+
+
+def _pretends_to_be_tensor(kind: type) -> bool:
+    """``True`` when a class in ``kind``'s real MRO defines ``__class__`` (to fool isinstance)."""
+    return any(k is not object and "__class__" in _type_dict(k) for k in _type_mro(kind))
+
+
+def _real_subclass(kind: type, base: type) -> bool:
+    return any(k is base for k in _type_mro(kind))
 
 
 def tolerances(dtype: torch.dtype, expect: Expect) -> tuple[float, float]:
@@ -62,11 +89,12 @@ def check_structure(actual: object, expected: torch.Tensor, expect: Expect) -> M
     what = expect.what
     if actual is None:
         return msg("compare.none", what=what)
-    if not isinstance(actual, trusted.Tensor):
-        return msg("compare.not_tensor", what=what, type=type_name(actual))
-    if type(actual) not in (trusted.Tensor, trusted.Parameter):
+    kind = type(actual)
+    if kind is not trusted.Tensor and kind is not trusted.Parameter:
         # A subclass can override comparisons and torch functions; only plain tensors count.
-        return msg("compare.tensor_subclass", what=what, type=type_name(actual))
+        if _real_subclass(kind, trusted.Tensor) or _pretends_to_be_tensor(kind):
+            return msg("compare.tensor_subclass", what=what, type=type_name(actual))
+        return msg("compare.not_tensor", what=what, type=type_name(actual))
     dtype = trusted.dtype(actual)
     if expect.floating and dtype.is_complex:
         return msg("compare.complex", what=what, dtype=str(dtype))
@@ -135,7 +163,8 @@ def check_gradient(actual: object, expected: torch.Tensor, expect: Expect | None
 def check_tuple(actual: object, count: int, what: Message | None = None) -> Message | None:
     """``actual`` must be a tuple (or list) of ``count`` items."""
     what = what or msg("what.result")
-    if not isinstance(actual, tuple | list):
+    if type(actual) is not tuple and type(actual) is not list:
+        # Exact types only: a subclass or a look-alike could answer len() and [i] as it likes.
         return msg("compare.not_tuple", what=what, count=count, type=type_name(actual))
     if len(actual) != count:
         return msg("compare.length", what=what, expected=count, actual=len(actual))
@@ -158,7 +187,7 @@ def check_against_finite_difference(actual: object, fn: Callable[[torch.Tensor],
     if actual is None:
         return msg("diag.grad_none", what=expect.what)
     estimate = finite_difference(fn, x)
-    if isinstance(actual, trusted.Tensor):
+    if trusted.is_plain(actual):
         # A central difference in float64 is good to about 1e-8; never demand more than that.
         rtol, atol = tolerances(trusted.dtype(actual), expect)
         expect = replace(expect, rtol=max(rtol, 1e-5), atol=max(atol, 1e-6))

@@ -40,10 +40,20 @@ def _explain(shell: Any, etype: type, value: BaseException, tb: Any,
 
 
 def load(shell: Any) -> None:
-    """Install the explanations in an IPython shell (idempotent)."""
+    """Install the explanations in an IPython shell (idempotent).
+
+    The handler covers ``RuntimeError`` only; the tamper guard accepts it as the course's own
+    and treats any other custom exception handler as tampering.
+    """
+    from course_helpers import guard
+
     shell.set_custom_exc((RuntimeError,), _explain)
+    guard.accept_custom_exc(shell)
 
 
 def unload(shell: Any) -> None:
     """Remove the explanations again."""
+    from course_helpers import guard
+
     shell.set_custom_exc((), None)
+    guard.accept_custom_exc(shell)

@@ -4,6 +4,11 @@ A :class:`Question` calls the student's function on fresh copies of its inputs (
 printed earlier cannot simply be typed in), judges each result with the verification core,
 and returns an :class:`~course_helpers.outcome.Outcome`. How the outcome is shown is up to
 the face: ``check`` displays it, ``grade`` raises :class:`CheckFailed` when it is not correct.
+
+Both faces run :func:`course_helpers.guard.verify` before and after the evaluation: anything
+the checks rely on that was replaced (by earlier cells, or by the student's function while it
+ran) is put back and the check fails with a "tampered" message. A passing ``grade`` also shows
+the pass marker the grader looks for (:data:`course_helpers.grading.CHECK_MIME`).
 """
 
 from __future__ import annotations
@@ -19,13 +24,27 @@ from typing import Any
 
 import torch
 
-from course_helpers import trusted
+from course_helpers import guard, trusted
 from course_helpers.diagnose import diagnose_exception, diagnose_repeat
-from course_helpers.grading import CheckFailed
+from course_helpers.grading import CheckFailed, marker_bundle
 from course_helpers.i18n import Message, msg
 from course_helpers.outcome import Note, Outcome, Status
 
 Judge = Callable[[Any, "Case"], Message | None]
+
+# Taken when the setup cell imports the course: a later ``IPython.display.display = ...``
+# cannot hide or fake what a check shows.
+try:
+    from IPython import get_ipython as _get_ipython
+    from IPython.display import display as _display
+except ImportError:  # pragma: no cover - IPython is a dependency
+    _get_ipython = None  # type: ignore[assignment]
+    _display = None  # type: ignore[assignment]
+
+_verify = guard.verify
+# How many checks are running: a check started from inside the student's function (while
+# another one runs) never shows a pass marker.
+_running = [0]
 
 
 @dataclass(frozen=True)
@@ -72,6 +91,10 @@ class Question:
     hidden: Sequence[Case] = ()
     repeat: bool = True
 
+    def __post_init__(self) -> None:
+        # Snapshot of the fields and cases, verified whenever this question is checked.
+        guard.register_question(self)
+
     # ---- the problem ---------------------------------------------------------------
     def evaluate(self, answer: object, *, hidden: bool = False) -> Outcome:
         """Check ``answer`` (the student's function) and return the outcome."""
@@ -82,8 +105,8 @@ class Question:
                                               type=type(answer).__name__), None, hidden)
         tampered = trusted.intact()
         if tampered:
-            return self._incorrect(title, msg("diag.tampered", name=", ".join(tampered)),
-                                   None, hidden)
+            trusted.restore()
+            return self._tampered(tampered)
         cases = list(self.hidden if hidden else self.visible)
         for index, case in enumerate(cases):
             try:
@@ -125,19 +148,49 @@ class Question:
         details.append(msg("outcome.hint_pointer", name=self.name))
         return Outcome(Status.INCORRECT, title, tuple(details))
 
+    def _tampered(self, names: Sequence[str]) -> Outcome:
+        shown = ", ".join(names[:8]) + (", …" if len(names) > 8 else "")
+        return Outcome(Status.INCORRECT, msg("outcome.title", number=self.number),
+                       (msg("diag.tampered", name=shown),))
+
+    def _guarded(self, answer: object, hidden: bool) -> Outcome:
+        """``evaluate`` between two verifications of everything the checks rely on."""
+        tampered = _verify(self)
+        if tampered:
+            return Question._tampered(self, tampered)
+        _running[0] += 1
+        try:
+            outcome = self.evaluate(answer, hidden=hidden)
+        finally:
+            _running[0] -= 1
+        # The student's function may have replaced something while it ran.
+        tampered = _verify(self)
+        if tampered or type(outcome) is not Outcome:
+            return Question._tampered(self, tampered or [f"{self.name}.evaluate"])
+        return outcome
+
     # ---- the faces ---------------------------------------------------------------------
     def check(self, answer: object) -> Outcome:
         """Show coloured feedback for ``answer`` (self-study; never raises)."""
-        outcome = self.evaluate(answer)
+        outcome = Question._guarded(self, answer, False)
         _show(outcome)
         return outcome
 
     def grade(self, answer: object, *, hidden: bool = False) -> None:
-        """For nbgrader test cells: show success, raise :class:`CheckFailed` otherwise."""
-        outcome = self.evaluate(answer, hidden=hidden)
-        if not outcome.passed:
+        """For nbgrader test cells: show success, raise :class:`CheckFailed` otherwise.
+
+        A pass shows the feedback together with the pass marker
+        ``{"question": name, "key": key, "hidden": hidden, "passed": true}``.
+        """
+        nested = _running[0] > 0
+        outcome = Question._guarded(self, answer, hidden)
+        if outcome.status is not Status.CORRECT:
             raise CheckFailed(outcome)
-        _show(outcome)
+        if nested:
+            _show(outcome)
+            return
+        _show(outcome, {"question": str(self.name), "key": str(self.key),
+                        "hidden": bool(hidden), "passed": True})
 
     def hint(self) -> Note:
         """Show the hint for this exercise."""
@@ -170,10 +223,10 @@ def _fresh(value: Any) -> Any:
 
 def _snapshot(result: Any) -> Any:
     """Float64 copies of the tensors in a result, taken before the next call can change them."""
-    if isinstance(result, trusted.Tensor):
-        return trusted.as_float64(result)
-    if isinstance(result, tuple | list):
-        return tuple(_snapshot(item) for item in result)
+    if trusted.is_plain(result):
+        return trusted.as_float64(result)  # type: ignore[arg-type]
+    if type(result) is tuple or type(result) is list:
+        return tuple(_snapshot(item) for item in result)  # type: ignore[union-attr]
     return None
 
 
@@ -190,14 +243,11 @@ def _compare_snapshots(first: Any, second: Any) -> Message | None:
     return None
 
 
-def _show(obj: object) -> None:
-    try:
-        from IPython import get_ipython
-        from IPython.display import display
-    except ImportError:  # pragma: no cover
+def _show(obj: object, marker: dict[str, Any] | None = None) -> None:
+    if _get_ipython is None or _display is None or _get_ipython() is None:
         print(repr(obj))
-        return
-    if get_ipython() is None:
-        print(repr(obj))
+    elif marker is None:
+        _display(obj)
     else:
-        display(obj)
+        assert isinstance(obj, Outcome)
+        _display(marker_bundle(obj, marker), raw=True)

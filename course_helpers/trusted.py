@@ -2,7 +2,9 @@
 
 The locked setup cell imports ``course_helpers`` before any student code runs, so these
 are the genuine functions even if a notebook later replaces ``torch.allclose`` or a
-``Tensor`` method. :func:`intact` tells whether the public names still point at them.
+``Tensor`` method. :func:`intact` tells whether the public names still point at them and
+:func:`restore` puts them back; :mod:`course_helpers.guard` (imported at the end of this
+module, so before anything else of the course) watches everything else.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ add = torch.add
 div = torch.div
 le = torch.le
 eq = torch.eq
+equal = torch.equal
+isnan = torch.isnan
 logical_or = torch.logical_or
 logical_and = torch.logical_and
 count_nonzero = torch.count_nonzero
@@ -56,6 +60,7 @@ _grad_fn = torch.Tensor.grad_fn
 _dtype = torch.Tensor.dtype
 _device = torch.Tensor.device
 _grad = torch.Tensor.grad
+_data = torch.Tensor.data
 
 _WATCHED = {
     "torch.allclose": (torch, "allclose", torch.allclose),
@@ -99,6 +104,21 @@ def grad(t: torch.Tensor) -> torch.Tensor | None:
     return _grad.__get__(t)
 
 
+def set_data(t: torch.Tensor, value: torch.Tensor) -> None:
+    """``t.data = value`` through the original descriptor."""
+    _data.__set__(t, value)
+
+
+def is_plain(value: object) -> bool:
+    """``True`` only for an exact ``torch.Tensor`` or ``nn.Parameter``.
+
+    ``type()`` cannot be fooled by a ``__class__`` property the way ``isinstance`` can, and a
+    subclass (which may override ``__eq__`` or ``__torch_function__``) is not plain.
+    """
+    kind = type(value)
+    return kind is Tensor or kind is Parameter
+
+
 def shape(t: torch.Tensor) -> tuple[int, ...]:
     """The shape as a plain tuple of ints."""
     return tuple(int(n) for n in size(t))
@@ -114,3 +134,18 @@ def intact() -> list[str]:
     """Names of watched functions that no longer point at their originals."""
     return [name for name, (owner, attr, original) in _WATCHED.items()
             if getattr(owner, attr, None) is not original]
+
+
+def restore() -> None:
+    """Put the watched functions back."""
+    for owner, attr, original in _WATCHED.values():
+        if getattr(owner, attr, None) is original:
+            continue
+        if isinstance(owner, type):
+            type.__setattr__(owner, attr, original)
+        else:
+            setattr(owner, attr, original)
+
+
+# Last, so that the guard's snapshot of torch is taken together with the references above.
+from course_helpers import guard as _guard  # noqa: E402, F401

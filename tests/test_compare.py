@@ -16,6 +16,7 @@ from course_helpers.compare import (
     check_tensor,
     check_tuple,
     finite_difference,
+    type_name,
 )
 from course_helpers.diagnose import diagnose_exception, diagnose_repeat
 from course_helpers.i18n import Message, msg
@@ -585,3 +586,89 @@ def test_values_only_tasks_can_switch_off_the_gradient_fingerprints():
     assert check_tensor(doubled, reference).key == "diag.accumulated"
     plain = check_tensor(doubled, reference, Expect(diagnose=False))
     assert plain is not None and plain.key == "compare.values"
+
+
+# ---- exact types only (tamper resistance) -------------------------------------------------
+
+
+def _counting_subclass(calls: list[str]) -> type:
+    class Meta(type(torch.Tensor)):
+        def __eq__(cls, other):  # makes ``type(x) in (torch.Tensor, ...)`` True
+            calls.append("meta-eq")
+            return True
+
+        __hash__ = type.__hash__
+
+    class Sneaky(torch.Tensor, metaclass=Meta):
+        def __eq__(self, other):
+            calls.append("eq")
+            return True
+
+        def __bool__(self):
+            calls.append("bool")
+            return True
+
+        @classmethod
+        def __torch_function__(cls, func, types, args=(), kwargs=None):
+            calls.append("torch_function")
+            return True
+
+    return Sneaky
+
+
+def test_tensor_subclass_is_refused_before_any_torch_function_touches_it():
+    calls: list[str] = []
+    sneaky = REF.clone().as_subclass(_counting_subclass(calls))
+    calls.clear()
+    for problem in (check_tensor(sneaky, REF), check_gradient(sneaky, REF),
+                    check_against_finite_difference(sneaky, torch.sin, REF)):
+        assert_bilingual(problem, "compare.tensor_subclass")
+        assert "Sneaky" in problem.render("en")
+    assert calls == []
+
+
+def test_lying_class_property_is_refused_without_running_it():
+    calls: list[str] = []
+
+    class Liar:
+        @property
+        def __class__(self):
+            calls.append("__class__")
+            return torch.Tensor
+
+    problem = check_tensor(Liar(), REF)
+    assert_bilingual(problem, "compare.tensor_subclass")
+    assert "冒充张量" in problem.render("zh") and "posing as one" in problem.render("en")
+    assert calls == []
+
+
+def test_type_name_does_not_run_metaclass_code():
+    class Loud(type):
+        def __getattribute__(cls, name):
+            raise RuntimeError("metaclass code ran")
+
+    class Quiet(metaclass=Loud):
+        pass
+
+    assert type_name(Quiet()).endswith("Quiet")
+
+
+def test_check_tuple_accepts_only_exact_tuples_and_lists():
+    class Lengthy(tuple):
+        def __len__(self):
+            return 2
+
+    class PosingTuple:
+        __class__ = tuple
+
+        def __len__(self):
+            return 2
+
+    for value in (Lengthy((1,)), PosingTuple()):
+        problem = check_tuple(value, 2)
+        assert_bilingual(problem, "compare.not_tuple")
+    assert check_tuple([REF, REF], 2) is None
+
+
+def test_parameter_is_still_accepted():
+    assert check_tensor(torch.nn.Parameter(REF.clone()), REF) is None

@@ -41,7 +41,7 @@ OnResult = Callable[[Task, Result], Iterable[Task]]
 OnTick = Callable[[int, int], None]
 
 
-def _serve(connection: Connection, memory_bytes: int) -> None:
+def _serve(connection: Connection, memory_bytes: int, threads: int) -> None:
     # Ctrl-C belongs to the main process: it stops the run; a worker must not fail its task.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # nbgrader's log is captured per submission; kernels and SQLAlchemy would otherwise
@@ -49,6 +49,9 @@ def _serve(connection: Connection, memory_bytes: int) -> None:
     quiet = os.open(os.devnull, os.O_WRONLY)
     os.dup2(quiet, 2)
     warnings.simplefilter("ignore")
+    # Kernels inherit this: several kernels each using every core would only fight.
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[name] = str(threads)
     limit_memory(memory_bytes)
     import nbgrader.converters  # noqa: F401  (import once, not once per submission)
 
@@ -75,9 +78,10 @@ def _clean_up(task: Task) -> None:
 
 
 class _Worker:
-    def __init__(self, memory_bytes: int) -> None:
+    def __init__(self, memory_bytes: int, threads: int) -> None:
         self.connection, child = _CONTEXT.Pipe()
-        self.process = _CONTEXT.Process(target=_serve, args=(child, memory_bytes), daemon=True)
+        self.process = _CONTEXT.Process(target=_serve, args=(child, memory_bytes, threads),
+                                        daemon=True)
         self.process.start()
         child.close()
         self.task: Task | None = None
@@ -101,7 +105,9 @@ def run(tasks: Iterable[Task], size: int, memory_bytes: int, on_result: OnResult
         on_tick: OnTick | None = None, should_stop: Callable[[], bool] = lambda: False) -> None:
     """Grade ``tasks`` on ``size`` workers; ``on_result`` may hand back tasks to retry."""
     queue: deque[Task] = deque(tasks)
-    workers = [_Worker(memory_bytes) for _ in range(max(1, min(size, len(queue) or 1)))]
+    count = max(1, min(size, len(queue) or 1))
+    threads = max(1, (os.cpu_count() or 1) // count)
+    workers = [_Worker(memory_bytes, threads) for _ in range(count)]
     try:
         while queue or any(w.task for w in workers):
             if should_stop():
@@ -127,7 +133,7 @@ def run(tasks: Iterable[Task], size: int, memory_bytes: int, on_result: OnResult
                     continue
                 if isinstance(result, Stopped):
                     worker.stop()
-                    workers[index] = worker = _Worker(memory_bytes)
+                    workers[index] = worker = _Worker(memory_bytes, threads)
                 worker.task = None
                 _clean_up(task)  # a kernel that outlived its notebook
                 queue.extend(on_result(task, result))

@@ -50,8 +50,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{what} should be a torch.Tensor, but it is a {type}.",
     },
     "compare.tensor_subclass": {
-        "zh": "{what}是张量的子类 {type}，请返回普通的 torch.Tensor。",
-        "en": "{what} is a tensor subclass ({type}); return a plain torch.Tensor.",
+        "zh": "{what}的类型是 {type}，不是普通的 torch.Tensor（而是张量的子类，或冒充张量的对象）。"
+        "检查只接受真正的 torch.Tensor 或 nn.Parameter，请返回普通的 torch.Tensor。",
+        "en": "{what} is a {type}, not a plain torch.Tensor (a tensor subclass, or an object "
+        "posing as one). The checks accept only a real torch.Tensor or nn.Parameter; return a "
+        "plain torch.Tensor.",
     },
     "compare.not_tuple": {
         "zh": "{what}应该是包含 {count} 个元素的元组，实际得到的是 {type}。",
@@ -224,9 +227,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "before backward.",
     },
     "diag.tampered": {
-        "zh": "检查所依赖的函数被修改过（{name}）。请重启内核，从头运行全部单元，不要改动课程提供的函数。",
-        "en": "A function the checks rely on has been replaced ({name}). Restart the kernel, "
-        "run all cells from the top, and leave the course's functions alone.",
+        "zh": "检查所依赖的内容被改动过（tampered: {name}）。改动已被撤销，本次检查不通过、不得分。"
+        "请删掉改动它们的代码，重启内核，从头运行全部单元。",
+        "en": "Something the checks rely on was tampered with ({name}). It has been put back; "
+        "this check fails and scores nothing. Remove the code that changes it, restart the "
+        "kernel and run all cells from the top.",
     },
     # --- plots and widgets ------------------------------------------------------------------
     "plot.function": {"zh": "函数 f(x)", "en": "function f(x)"},
