@@ -151,10 +151,6 @@ CLASS: dict[str, tuple[Maker, float, str | None]] = {
     **{name: (lambda source=source: {f"{LESSON}.ipynb": _text(_notebook(_with(
         q2_solution=source)))}, 10, None) for name, source in CHEATS.items()},
 }
-# Transformers that delete every later grade call stop the checks of q2 to q6 from running;
-# only q1 (checked before the cheat) keeps its points.
-CLASS["cheat_ast"] = (CLASS["cheat_ast"][0], 2, None)
-CLASS["cheat_input"] = (CLASS["cheat_input"][0], 2, None)
 
 
 def hand_in(course: Path, students: list[str] | None = None) -> None:
