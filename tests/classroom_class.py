@@ -163,3 +163,8 @@ def hand_in(course: Path, students: list[str] | None = None) -> None:
         for name, content in make().items():
             data = content.encode() if isinstance(content, str) else content
             (folder / name).write_bytes(data)
+
+# An input transformer that deletes grade calls rewrites q2's test cell before any check can
+# run (the grader finds no pass marker: zero); the next check finds the transformer, removes
+# it and fails as tampered, so q3 scores zero as well.
+CLASS["cheat_input"] = (CLASS["cheat_input"][0], 8, None)
