@@ -94,8 +94,7 @@ def _lessons_with_submissions(root: Path, names: Sequence[str]) -> list[str]:
 
 
 def cmd_collect(args: argparse.Namespace) -> int:
-    from course_helpers.classroom.collect import collect
-    from course_helpers.classroom.demo import lesson_modules
+    from course_helpers.classroom.collect import collect, lesson_modules
 
     root = find_root(args.root)
     if not args.source.exists():

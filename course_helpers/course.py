@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 CONFIG_NAME = "nbgrader_config.py"
@@ -36,3 +37,19 @@ def source_notebook(root: Path, lesson: str) -> Path:
 def release_notebook(root: Path, lesson: str) -> Path:
     """The student release of a lesson."""
     return root / RELEASE / lesson / f"{lesson}.ipynb"
+
+
+def copy_course(root: Path, chosen: list[str], target: Path, *, release: bool = True) -> Path:
+    """A copy of the course at ``target``: its config and the chosen lessons' notebooks.
+
+    The release is copied too unless ``release`` is False. Scratch copies like this let
+    nbgrader write release folders and gradebooks without touching the checkout.
+    """
+    skip = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
+    (target / SOURCE).mkdir(parents=True, exist_ok=True)
+    shutil.copy2(root / CONFIG_NAME, target / CONFIG_NAME)
+    for lesson in chosen:
+        shutil.copytree(root / SOURCE / lesson, target / SOURCE / lesson, ignore=skip)
+        if release and (root / RELEASE / lesson).is_dir():
+            shutil.copytree(root / RELEASE / lesson, target / RELEASE / lesson, ignore=skip)
+    return target

@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from course_helpers.course import CONFIG_NAME, RELEASE, SOURCE, lessons
+from course_helpers.course import RELEASE, copy_course, lessons
 
 
 class ReleaseError(RuntimeError):
@@ -34,10 +34,7 @@ def generate(root: Path, lesson: str, into: Path) -> Path:
     scratch = into / "course"
     if scratch.exists():
         shutil.rmtree(scratch)
-    (scratch / SOURCE).mkdir(parents=True)
-    shutil.copy2(root / CONFIG_NAME, scratch / CONFIG_NAME)
-    shutil.copytree(root / SOURCE / lesson, scratch / SOURCE / lesson,
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    copy_course(root, [lesson], scratch, release=False)
     command = [sys.executable, "-m", "nbgrader", "generate_assignment", lesson,
                "--no-db", "--force", "--log-level=WARN"]
     result = subprocess.run(command, cwd=scratch, capture_output=True, text=True, check=False)

@@ -19,8 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -35,7 +33,8 @@ from course_helpers.classroom.grade import grade_class  # noqa: E402
 from course_helpers.classroom.record import tools_on_path  # noqa: E402
 from course_helpers.classroom.samples import benchmark_class  # noqa: E402
 from course_helpers.classroom.worker import Limits  # noqa: E402
-from course_helpers.course import CONFIG_NAME, lessons  # noqa: E402
+from course_helpers.course import copy_course, lessons  # noqa: E402
+from tests.gradingcourse import gradebook_scores  # noqa: E402
 
 
 def floor(times: int) -> list[float]:
@@ -54,11 +53,7 @@ def floor(times: int) -> list[float]:
 
 
 def course_with(where: Path, chosen: list[str], students: int) -> Path:
-    course = where / "course"
-    for lesson in chosen:
-        for folder in ("solutions", "notebooks"):
-            shutil.copytree(ROOT / folder / lesson, course / folder / lesson)
-    shutil.copy2(ROOT / CONFIG_NAME, course / CONFIG_NAME)
+    course = copy_course(ROOT, chosen, where / "course")
     for name, data in benchmark_class(course, chosen, students).items():
         student, file = name.split("/")
         lesson = file.removesuffix(".ipynb")
@@ -71,19 +66,6 @@ def course_with(where: Path, chosen: list[str], students: int) -> Path:
 def nbgrader(course: Path, *args: str) -> None:
     subprocess.run([sys.executable, "-m", "nbgrader", *args, "--log-level=WARN"], cwd=course,
                    check=True, capture_output=True)
-
-
-def scores(course: Path) -> dict[tuple[str, str], float]:
-    with sqlite3.connect(course / "gradebook.db") as db:
-        rows = db.execute(
-            "SELECT student.id, assignment.name, "
-            "SUM(COALESCE(grade.manual_score, grade.auto_score, 0)) FROM grade "
-            "JOIN submitted_notebook ON grade.notebook_id = submitted_notebook.id "
-            "JOIN submitted_assignment ON submitted_notebook.assignment_id = "
-            "submitted_assignment.id JOIN student ON submitted_assignment.student_id = "
-            "student.id JOIN assignment ON submitted_assignment.assignment_id = assignment.id "
-            "GROUP BY student.id, assignment.name").fetchall()
-    return {(student, lesson): float(score) for student, lesson, score in rows}
 
 
 def main() -> None:
@@ -120,7 +102,7 @@ def main() -> None:
         print(f"course-helpers grade:     {ours_wall:.1f} s", flush=True)
 
         failed = [f"{r.student} {r.lesson}" for r in report.failures]
-        same = scores(stock) == scores(ours)
+        same = gradebook_scores(stock) == gradebook_scores(ours)
     per_stock, per_ours = stock_wall / notebooks, ours_wall / notebooks
     figures = {
         "notebooks": notebooks, "cores": os.cpu_count(), "lessons": chosen,

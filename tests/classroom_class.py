@@ -13,7 +13,7 @@ from pathlib import Path
 
 import nbformat
 
-from course_helpers.classroom.samples import answered, solutions
+from course_helpers.classroom.samples import answered, copy_cell, solutions
 from tests.conftest import ROOT
 
 LESSON = "02_autograd"
@@ -103,11 +103,9 @@ def _deleted(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def _duplicated(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    index = next(i for i, c in enumerate(notebook.cells)
-                 if c.metadata.get("nbgrader", {}).get("grade_id") == "q6-solution")
-    notebook.cells.insert(index + 1, nbformat.from_dict(json.loads(json.dumps(
-        notebook.cells[index]))))
-    return notebook
+    return copy_cell(notebook, next(i for i, c in enumerate(notebook.cells)
+                                    if c.metadata.get("nbgrader", {}).get("grade_id")
+                                    == "q6-solution"))
 
 
 Maker = Callable[[], dict[str, str | bytes]]  # file name in the student's folder -> content

@@ -8,8 +8,6 @@ from the report, the gradebook, the ledger, the autograded notebooks and the fee
 from __future__ import annotations
 
 import csv
-import shutil
-import sqlite3
 from pathlib import Path
 
 import nbformat
@@ -19,9 +17,10 @@ from course_helpers.classroom.export import export_grades
 from course_helpers.classroom.feedback import generate_feedback
 from course_helpers.classroom.grade import ClassReport, grade_class
 from course_helpers.classroom.worker import Limits
-from course_helpers.course import CONFIG_NAME
+from course_helpers.course import copy_course
 from tests.classroom_class import CLASS, LESSON, hand_in
 from tests.conftest import ROOT
+from tests.gradingcourse import gradebook_scores
 
 pytestmark = pytest.mark.notebook
 
@@ -29,11 +28,7 @@ LIMITS = Limits(cell_timeout=8, submission_timeout=60, memory_bytes=3 * 2**30)
 
 
 def make_course(tmp: Path) -> Path:
-    course = tmp / "course"
-    for folder in ("solutions", "notebooks"):
-        shutil.copytree(ROOT / folder / LESSON, course / folder / LESSON)
-    shutil.copy2(ROOT / CONFIG_NAME, course / CONFIG_NAME)
-    return course
+    return copy_course(ROOT, [LESSON], tmp / "course")
 
 
 @pytest.fixture(scope="module")
@@ -49,19 +44,19 @@ def _row(report: ClassReport, student: str):
 
 
 def _gradebook_scores(course: Path) -> dict[str, float]:
-    with sqlite3.connect(course / "gradebook.db") as db:
-        rows = db.execute(
-            "SELECT student.id, SUM(COALESCE(grade.manual_score, grade.auto_score, 0)) "
-            "FROM grade JOIN submitted_notebook ON grade.notebook_id = submitted_notebook.id "
-            "JOIN submitted_assignment ON submitted_notebook.assignment_id = "
-            "submitted_assignment.id JOIN student ON submitted_assignment.student_id = "
-            "student.id GROUP BY student.id").fetchall()
-    return {student: float(score) for student, score in rows}
+    return {student: score for (student, _), score in gradebook_scores(course).items()}
 
 
-def _autograded(course: Path, student: str) -> nbformat.NotebookNode:
-    return nbformat.read(course / "autograded" / student / LESSON / f"{LESSON}.ipynb",
-                         as_version=4)
+def _autograded_cell(course: Path, student: str, grade_id: str) -> nbformat.NotebookNode:
+    """One cell of a student's autograded notebook, as nbgrader left it."""
+    notebook = nbformat.read(course / "autograded" / student / LESSON / f"{LESSON}.ipynb",
+                             as_version=4)
+    return next(c for c in notebook.cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def _stream_text(cell: nbformat.NotebookNode) -> str:
+    return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
 
 
 @pytest.mark.parametrize("student", sorted(CLASS))
@@ -116,25 +111,20 @@ def test_a_dying_kernel_is_named(graded):
 
 def test_memory_is_capped_per_submission(graded):
     course, _ = graded
-    cell = next(c for c in _autograded(course, "memory_hog").cells
-                if c.metadata.get("nbgrader", {}).get("grade_id") == "q4-solution")
+    cell = _autograded_cell(course, "memory_hog", "q4-solution")
     assert any(o.get("ename") == "MemoryError" for o in cell.outputs), cell.outputs
 
 
 def test_flooding_output_is_truncated(graded):
     course, _ = graded
-    cell = next(c for c in _autograded(course, "flood").cells
-                if c.metadata.get("nbgrader", {}).get("grade_id") == "q6-solution")
-    text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+    text = _stream_text(_autograded_cell(course, "flood", "q6-solution"))
     assert len(text) < 200_000
     assert "truncated" in text
 
 
 def test_the_kernel_sees_no_course_files_and_cannot_write_grades(graded):
     course, _ = graded
-    cell = next(c for c in _autograded(course, "cheat_snoop").cells
-                if c.metadata.get("nbgrader", {}).get("grade_id") == "q2-solution")
-    text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+    text = _stream_text(_autograded_cell(course, "cheat_snoop", "q2-solution"))
     assert "course files in sight: []" in text
     assert _gradebook_scores(course)["cheat_snoop"] == 10
 

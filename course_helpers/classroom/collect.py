@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 from course_helpers.classroom.intake import MAX_BYTES
 from course_helpers.i18n import Message, msg
 
+_IMPORT = re.compile(r"from course_helpers\.exercises import (\w+) ")
 _STUDENT = re.compile(r"[^\w.@-]+", re.UNICODE)
 _JUNK = ("__MACOSX", ".ipynb_checkpoints", ".DS_Store")
 
@@ -81,10 +82,8 @@ def _lesson_from_content(data: bytes, modules: dict[str, str]) -> str | None:
                    else str(c.get("source", "")) for c in cells[:5]]
     except (ValueError, AttributeError, UnicodeDecodeError):
         return None
-    text = "\n".join(sources)
-    found = [lesson for module, lesson in modules.items()
-             if f"from course_helpers.exercises import {module} " in text]
-    return found[0] if len(found) == 1 else None
+    found = {modules[name] for name in _IMPORT.findall("\n".join(sources)) if name in modules}
+    return found.pop() if len(found) == 1 else None
 
 
 def _student_from(parts: tuple[str, ...], stem: str, lesson: str | None) -> str:
@@ -96,6 +95,20 @@ def _student_from(parts: tuple[str, ...], stem: str, lesson: str | None) -> str:
     rest = re.sub(r"\(\d+\)|-?Copy\d*|副本", " ", rest)
     words = [w for w in re.split(r"[\s_\-]+", rest) if w and not w.isdigit()]
     return _STUDENT.sub("", "_".join(words))
+
+
+def lesson_modules(root: Path) -> dict[str, str]:
+    """Exercise module name -> lesson, read from each lesson's setup cell in the release."""
+    from course_helpers.course import lessons, release_notebook
+    from course_helpers.exercises import exercise_modules
+
+    known = {module.__name__.rsplit(".", 1)[-1] for module in exercise_modules()}
+    found = {}
+    for lesson in lessons(root):
+        path = release_notebook(root, lesson)
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        found.update({name: lesson for name in _IMPORT.findall(text) if name in known})
+    return found
 
 
 def collect(source: Path, root: Path, lessons: list[str],

@@ -4,45 +4,19 @@ real commands call."""
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from pathlib import Path
 from typing import TextIO
 
 from course_helpers.classroom import samples
-from course_helpers.classroom.collect import collect
+from course_helpers.classroom.collect import collect, lesson_modules
 from course_helpers.classroom.export import export_grades
 from course_helpers.classroom.feedback import generate_feedback
 from course_helpers.classroom.grade import ClassReport, grade_class
 from course_helpers.classroom.worker import Limits
-from course_helpers.course import CONFIG_NAME, RELEASE, SOURCE
-from course_helpers.exercises import exercise_modules
+from course_helpers.course import RELEASE, copy_course
 
 DEMO_LIMITS = Limits(cell_timeout=10, submission_timeout=180)
-
-
-def lesson_modules(root: Path) -> dict[str, str]:
-    """Exercise module name -> lesson, read from each lesson's setup cell."""
-    from course_helpers.course import lessons, release_notebook
-
-    found = {}
-    names = {module.__name__.rsplit(".", 1)[-1] for module in exercise_modules()}
-    for lesson in lessons(root):
-        path = release_notebook(root, lesson)
-        text = path.read_text(encoding="utf-8") if path.is_file() else ""
-        for name in names:
-            if f"from course_helpers.exercises import {name} " in text:
-                found[name] = lesson
-    return found
-
-
-def scratch_course(root: Path, lesson: str, where: Path | None = None) -> Path:
-    """A copy of the course holding one lesson, where the demo may do anything."""
-    course = Path(where or tempfile.mkdtemp(prefix="course-demo-")) / "course"
-    (course / SOURCE).mkdir(parents=True)
-    shutil.copy2(root / CONFIG_NAME, course / CONFIG_NAME)
-    shutil.copytree(root / SOURCE / lesson, course / SOURCE / lesson)
-    return course
 
 
 def run_demo(root: Path, out: TextIO, where: Path | None = None) -> tuple[Path, ClassReport]:
@@ -51,7 +25,9 @@ def run_demo(root: Path, out: TextIO, where: Path | None = None) -> tuple[Path, 
     from course_helpers.release import release
 
     lesson = samples.DEMO_LESSON
-    course = scratch_course(root, lesson, where)
+    # The demo releases the lesson itself, so only the solutions are copied.
+    course = copy_course(root, [lesson], Path(where or tempfile.mkdtemp(prefix="course-demo-"))
+                         / "course", release=False)
     say = lambda zh, en: print(f"\n== {zh} / {en}", file=out, flush=True)  # noqa: E731
 
     say(f"1. 生成学生版 {lesson}", f"1. Release {lesson}")

@@ -155,8 +155,8 @@ class _Run:
         if isinstance(result, Graded) and result.ok:
             self._graded(task, result, state, seconds)
             return []
-        why = self._why(task, result)
         running = last_cell(Path(task.work))
+        why = self._why(task, result, running or {})
         if why.key in ("classroom.hung", "classroom.kernel_died") and running and (
                 state["attempt"] < MAX_ATTEMPTS):
             cell = _set_aside(Path(task.notebook), running, why)
@@ -167,8 +167,7 @@ class _Run:
         self.fail(task.student, task.lesson, why, state["notes"], state["digest"], seconds)
         return []
 
-    def _why(self, task: Task, result: pool.Result) -> Message:
-        running = last_cell(Path(task.work)) or {}
+    def _why(self, task: Task, result: pool.Result, running: dict[str, Any]) -> Message:
         cell = running.get("grade_id") or (f"#{running['index'] + 1}" if "index" in running
                                             else "?")
         if isinstance(result, pool.Stopped):
@@ -177,7 +176,7 @@ class _Run:
                            seconds=task.limits.submission_timeout)
             return msg("classroom.worker_died", cell=cell)
         text = result.error + result.log
-        if "DeadKernelError" in text or "Kernel died" in text or "kernel died" in text:
+        if "DeadKernelError" in text or "kernel died" in text.lower():
             return msg("classroom.kernel_died", cell=cell)
         if "UnresponsiveKernelError" in text or "CellTimeoutError" in text:
             return msg("classroom.hung", cell=cell, seconds=task.limits.cell_timeout)
@@ -282,8 +281,8 @@ def _admit(run: _Run, student: str, lesson: str, folder: Path,
     ready = run.scratch / "in" / student / f"{lesson}.ipynb"
     ready.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(intake.notebook, ready)
-    run.pending[(student, lesson)] = {"attempt": 1, "notes": notes, "digest": fingerprint,
-                                      "started": time.monotonic()}
+    # "started" is set when grading begins, after the gradebooks are ready.
+    run.pending[(student, lesson)] = {"attempt": 1, "notes": notes, "digest": fingerprint}
     return [Task(student, lesson, str(ready), "", str(run.scratch / "work" / f"{student}-"
                  f"{lesson}-1"), run.course_id, run.limits, _timestamp(folder), _run_folder())]
 
@@ -320,12 +319,3 @@ class _StopOnInterrupt:
     def __exit__(self, *_: object) -> None:
         if self._previous is not None:
             signal.signal(signal.SIGINT, self._previous)
-
-
-def ledger_rows(root: Path, lesson: str) -> list[Row]:
-    """The rows of an earlier run, read back from the ledger (for reports and exports)."""
-    return [_row_from_ledger(student, lesson, entry)
-            for student, entry in record.ledger(root, lesson).items()]
-
-
-__all__ = ["ClassReport", "Row", "course_id", "grade_class", "ledger_rows"]

@@ -66,12 +66,16 @@ def _text(notebook: NotebookNode) -> bytes:
     return nbformat.writes(notebook).encode("utf-8")
 
 
-def _duplicated(notebook: NotebookNode) -> NotebookNode:
-    # A copied cell keeps the id of its original, as some editors do.
-    cells = notebook.cells
-    index = next(i for i, c in enumerate(cells) if c.cell_type == "code" and i > 0)
-    cells.insert(index + 1, nbformat.from_dict(json.loads(json.dumps(cells[index]))))
+def copy_cell(notebook: NotebookNode, index: int) -> NotebookNode:
+    """Insert a copy of cell ``index`` after it, id and metadata included, as some editors do."""
+    notebook.cells.insert(index + 1, nbformat.from_dict(json.loads(json.dumps(
+        notebook.cells[index]))))
     return notebook
+
+
+def _duplicated(notebook: NotebookNode) -> NotebookNode:
+    return copy_cell(notebook, next(i for i, c in enumerate(notebook.cells)
+                                    if c.cell_type == "code" and i > 0))
 
 
 def demo_class(root: Path) -> dict[str, bytes]:
