@@ -1,10 +1,11 @@
 """A few worker processes grading one submission each, with a time limit per submission.
 
 nbgrader grades one notebook at a time in one process. Here each worker process keeps
-nbgrader imported and takes one submission after another; the main process hands out work,
-enforces each submission's time limit (killing the worker and its kernel when it runs over:
-an interrupt is not enough for code that ignores SIGINT) and starts a fresh worker in its
-place.
+nbgrader imported and takes one submission after another, each in a kernel forked from the
+worker's kernel factory (:mod:`course_helpers.classroom.kernels`); the main process hands
+out work, enforces each submission's time limit (killing the worker and its kernel when it
+runs over: an interrupt is not enough for code that ignores SIGINT) and starts a fresh worker
+in its place.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
+from course_helpers.classroom import kernels
 from course_helpers.classroom.isolation import kill_processes_in, limit_memory
 from course_helpers.classroom.worker import Graded, Task, autograde
 
@@ -53,20 +55,25 @@ def _serve(connection: Connection, memory_bytes: int, threads: int) -> None:
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[name] = str(threads)
     limit_memory(memory_bytes)
+    # Started before nbgrader is imported, so the factory loads its modules meanwhile.
+    kernels.start_factory()
     import nbgrader.converters  # noqa: F401  (import once, not once per submission)
 
-    while True:
-        try:
-            task = connection.recv()
-        except EOFError:
-            return
-        if task is None:
-            return
-        try:
-            result = autograde(task)
-        except Exception:
-            result = Graded(task.student, task.lesson, False, error=traceback.format_exc())
-        connection.send(result)
+    try:
+        while True:
+            try:
+                task = connection.recv()
+            except EOFError:
+                return
+            if task is None:
+                return
+            try:
+                result = autograde(task)
+            except Exception:
+                result = Graded(task.student, task.lesson, False, error=traceback.format_exc())
+            connection.send(result)
+    finally:
+        kernels.stop_factory()
 
 
 def _clean_up(task: Task) -> None:

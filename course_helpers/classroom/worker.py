@@ -83,6 +83,8 @@ def autograde(task: Task) -> Graded:
     from nbgrader.utils import capture_log
     from traitlets.config import Config
 
+    from course_helpers.classroom.kernels import WarmKernelManager
+
     course, run, progress = prepare(task)
     config = Config()
     config.CourseDirectory.root = str(course)
@@ -93,6 +95,7 @@ def autograde(task: Task) -> Graded:
     config.IsolatedExecute.timeout = task.limits.cell_timeout
     config.IsolatedExecute.startup_timeout = 60
     config.IsolatedExecute.shutdown_kernel = "immediate"
+    config.IsolatedExecute.kernel_manager_class = WarmKernelManager
     config.IsolatedExecute.extra_arguments = ["--HistoryManager.hist_file=:memory:"]
     config.IsolatedExecute.run_directory = str(run)
     config.IsolatedExecute.progress_file = str(progress)
