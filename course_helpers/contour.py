@@ -72,14 +72,12 @@ def diverged(points: list[tuple[float, float]]) -> bool:
 
 def _label(name: Message | str, points: list[tuple[float, float]]) -> str:
     """The legend entry in the languages shown, with "(diverged)" in each of them."""
-    names = plots.label(name).split(" / ") if isinstance(name, Message) else [str(name)]
+    note = plots.label_parts(msg("optim.plot.diverged"))
+    names = plots.label_parts(name) if isinstance(name, Message) else [str(name)] * len(note)
     if diverged(points):
-        notes = plots.label(msg("optim.plot.diverged")).split(" / ")
-        if len(notes) != len(names):
-            notes = notes[-1:] * len(names)
         names = [f"{n}{d}" if d.startswith("（") else f"{n} {d}"
-                 for n, d in zip(names, notes, strict=True)]
-    return " / ".join(dict.fromkeys(names))  # "SGD / SGD" -> "SGD"
+                 for n, d in zip(names, note, strict=True)]
+    return plots.join_parts(names)
 
 
 def contour_paths(recipes: Sequence[tuple[Message | str, Recipe]] | None = None, *,

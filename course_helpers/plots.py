@@ -43,12 +43,20 @@ def configure() -> None:
     matplotlib.rcParams["grid.alpha"] = 0.3
 
 
-def label(message: Message) -> str:
-    """A plot label in the languages shown, English only when Chinese cannot be drawn."""
+def label_parts(message: Message) -> list[str]:
+    """The label in each language shown, English only when Chinese cannot be drawn."""
     shown = [lang for lang in languages_shown() if lang == "en" or cjk_font()]
-    if not shown:
-        shown = ["en"]
-    return " / ".join(message.render(lang) for lang in shown)
+    return [message.render(lang) for lang in shown or ["en"]]
+
+
+def label(message: Message) -> str:
+    """A plot label in the languages shown; a text that reads the same in both appears once."""
+    return join_parts(label_parts(message))
+
+
+def join_parts(parts: list[str]) -> str:
+    """Join per-language texts with " / ", dropping repeats ("SGD / SGD" is just "SGD")."""
+    return " / ".join(dict.fromkeys(parts))
 
 
 def derivative_by_autograd(f: Callable[[torch.Tensor], torch.Tensor], xs: torch.Tensor

@@ -137,6 +137,14 @@ def test_labels_fall_back_to_english_without_a_chinese_font(monkeypatch):
     assert fig.axes[0].get_title() == "Path of gradient descent"
 
 
+def test_a_label_that_reads_the_same_in_both_languages_appears_once(monkeypatch):
+    monkeypatch.setattr(plots, "cjk_font", lambda: "Noto Sans CJK SC")
+    assert plots.label(msg("optim.plot.sgd")) == "SGD"
+    assert plots.label_parts(msg("optim.plot.sgd")) == ["SGD", "SGD"]
+    assert plots.label(msg("optim.plot.momentum", momentum=0.5)) == (
+        "SGD + 动量 0.5 / SGD + momentum 0.5")
+
+
 def test_labels_follow_the_language_setting(monkeypatch):
     monkeypatch.setattr(i18n, "_chosen", "zh")
     fig = plots.loss_curve([3.0, 2.0])
