@@ -51,6 +51,7 @@ RANDOM = ("import random, numpy, torch\n"
 def factory():
     os.environ["OMP_NUM_THREADS"] = "1"
     made = kernels.start_factory()
+    assert made is not None, "this suite runs on Linux, where kernels are forked"
     yield made
     kernels.stop_factory()
 
@@ -143,6 +144,12 @@ def test_a_factory_that_has_stopped_falls_back_to_the_ordinary_way(tmp_path, mon
         stopped.fork(["-f", "unused.json"], str(tmp_path), dict(os.environ))
     cell = run(["import os\nprint(os.getppid())"], tmp_path, warm=True).cells[0]
     assert int(printed(cell)) == os.getpid()
+
+
+def test_no_factory_where_forking_is_not_supported(monkeypatch):
+    monkeypatch.setattr(kernels, "_factory", None)
+    monkeypatch.setattr(kernels.sys, "platform", "darwin")
+    assert kernels.start_factory() is None
 
 
 def test_only_this_pythons_ipykernel_is_forked():

@@ -78,10 +78,18 @@ class KernelFactory:
 _factory: KernelFactory | None = None
 
 
-def start_factory() -> KernelFactory:
-    """Start this process's kernel factory (a grading worker calls this once)."""
+def forking_supported() -> bool:
+    """Whether kernels may be forked here: Linux only (macOS libraries are not fork-safe)."""
+    return sys.platform.startswith("linux")
+
+
+def start_factory() -> KernelFactory | None:
+    """Start this process's kernel factory (a grading worker calls this once).
+
+    Where forking is not supported there is none, and kernels start the ordinary way.
+    """
     global _factory
-    if _factory is None:
+    if _factory is None and forking_supported():
         _factory = KernelFactory()
     return _factory
 
