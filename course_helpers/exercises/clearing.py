@@ -25,7 +25,7 @@ from course_helpers.compare import (
     close,
     tolerances,
 )
-from course_helpers.diagnose import diagnose_exception
+from course_helpers.exercises import loops
 from course_helpers.exercises.inputs import vector
 from course_helpers.i18n import Message, msg
 from course_helpers.outcome import Outcome
@@ -118,36 +118,11 @@ def simulate(grad: Gradient, start: torch.Tensor, lr: float, steps: int, *,
 # ---- failures inside the student's loop --------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Failed:
-    """An exception the student's function raised, handed to the judge as its result."""
-
-    error: Exception
-
-
-def _catching(answer: Callable[..., Any]) -> Callable[..., Any]:
-    def call(*args: Any) -> Any:
-        try:
-            return answer(*args)
-        except NotImplementedError:
-            raise
-        except Exception as error:  # any failure of student code is feedback
-            return _Failed(error)
-
-    return call
-
-
 def explain_loop_error(error: Exception) -> Message:
     """What usually raises this error inside a training loop, or the general explanation."""
-    text = str(error)
-    if isinstance(error, AttributeError) and "NoneType" in text and "zero_" in text:
-        return msg("clearing.diag.zero_none")
-    if isinstance(error, TypeError) and "NoneType" in text:
-        return msg("clearing.diag.rebind_none")
-    general = diagnose_exception(error)
-    if general.key == "diag.no_grad_tensor_backward":
-        return msg("clearing.diag.rebind_no_grad")
-    return general
+    return loops.explain_loop_error(error, zero_none=msg("clearing.diag.zero_none"),
+                                    rebind_none=msg("clearing.diag.rebind_none"),
+                                    rebind_no_grad=msg("clearing.diag.rebind_no_grad"))
 
 
 @dataclass
@@ -164,7 +139,7 @@ class LoopQuestion(Question):
     def evaluate(self, answer: object, *, hidden: bool = False) -> Outcome:
         if not callable(answer):
             return super().evaluate(answer, hidden=hidden)
-        wrapped = _catching(answer)
+        wrapped = loops.catching(answer)
         outcome = super().evaluate(wrapped, hidden=hidden)
         if not outcome.passed:
             return outcome
@@ -183,7 +158,7 @@ class LoopQuestion(Question):
 def _reports_failures(judge: Callable[[Any, Case], Message | None]
                       ) -> Callable[[Any, Case], Message | None]:
     def checked(result: Any, case: Case) -> Message | None:
-        if isinstance(result, _Failed):
+        if isinstance(result, loops.Failed):
             return explain_loop_error(result.error)
         return judge(result, case)
 

@@ -25,7 +25,7 @@ from course_helpers.compare import (
     close,
     type_name,
 )
-from course_helpers.diagnose import diagnose_exception
+from course_helpers.exercises import loops
 from course_helpers.exercises.inputs import vector
 from course_helpers.i18n import Message, msg
 from course_helpers.outcome import Outcome
@@ -198,24 +198,11 @@ def _loss_list(value: object, epochs: int) -> torch.Tensor | Message:
 # ---- failures inside the student's loop ---------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Failed:
-    """An exception the student's function raised, handed to the judge as its result."""
-
-    error: Exception
-
-
 def _explain_loop_error(error: Exception) -> Message:
     """What usually raises this error inside a training loop, or the general explanation."""
-    text = str(error)
-    if isinstance(error, AttributeError) and "NoneType" in text and "zero_" in text:
-        return msg("regression.diag.zero_none")
-    if isinstance(error, TypeError) and "NoneType" in text:
-        return msg("regression.diag.rebind")
-    general = diagnose_exception(error)
-    if general.key == "diag.no_grad_tensor_backward":
-        return msg("regression.diag.rebind_no_grad")
-    return general
+    return loops.explain_loop_error(error, zero_none=msg("regression.diag.zero_none"),
+                                    rebind_none=msg("regression.diag.rebind"),
+                                    rebind_no_grad=msg("regression.diag.rebind_no_grad"))
 
 
 class _TrainingQuestion(Question):
@@ -227,15 +214,7 @@ class _TrainingQuestion(Question):
         return super().evaluate(self._wrap(answer), hidden=hidden)
 
     def _wrap(self, answer: Callable[..., Any]) -> Callable[..., Any]:
-        def call(*args: Any) -> Any:
-            try:
-                return answer(*args)
-            except NotImplementedError:
-                raise
-            except Exception as error:  # any failure of student code is feedback
-                return _Failed(error)
-
-        return call
+        return loops.catching(answer)
 
 
 class _ModuleQuestion(_TrainingQuestion):
@@ -355,7 +334,7 @@ def _same_start(got: torch.Tensor, want: torch.Tensor, count: int = 30) -> bool:
 
 
 def _judge_by_hand(result: object, case: Case) -> Message | None:
-    if isinstance(result, _Failed):
+    if isinstance(result, loops.Failed):
         return _explain_loop_error(result.error)
     x, y, lr, epochs = case.args
     problem = check_tuple(result, 3)
@@ -376,7 +355,7 @@ def _judge_by_hand(result: object, case: Case) -> Message | None:
 
 def _judge_module(result: object, case: Case) -> Message | None:
     returned, model = result  # type: ignore[misc]
-    if isinstance(returned, _Failed):
+    if isinstance(returned, loops.Failed):
         return _explain_loop_error(returned.error)
     w0, b0, x, y, lr, epochs = case.args
     losses = _loss_list(returned, epochs)
