@@ -148,27 +148,13 @@ def contour_explorer(*, lr: float = 0.1, momentum: float = 0.9, steps: int = 30,
         contour_paths(lr=lr, momentum=momentum, steps=steps, start=start)
         return None
     import ipywidgets
-    from IPython.display import display
 
-    style = {"description_width": "initial"}
     rate = ipywidgets.SelectionSlider(options=[(f"{r:g}", r) for r in rates], value=lr,
                                       description=plots.label(msg("optim.widget.lr")),
-                                      continuous_update=False, style=style,
-                                      layout=ipywidgets.Layout(width="460px"))
+                                      **widgets.look(460))
     beta = ipywidgets.FloatSlider(value=momentum, min=0.0, max=0.95, step=0.05,
                                   description=plots.label(msg("optim.widget.momentum")),
-                                  continuous_update=False, style=style,
-                                  layout=ipywidgets.Layout(width="460px"))
-    output = ipywidgets.Output()
-
-    def redraw(change: object = None) -> None:
-        output.clear_output(wait=True)
-        with output:
-            contour_paths(lr=float(rate.value), momentum=round(float(beta.value), 2),
-                          steps=steps, start=start)
-
-    rate.observe(redraw, names="value")
-    beta.observe(redraw, names="value")
-    redraw()
-    display(ipywidgets.VBox([rate, beta, output]))
+                                  **widgets.look(460))
+    widgets.explore([rate, beta], lambda: contour_paths(
+        lr=float(rate.value), momentum=round(float(beta.value), 2), steps=steps, start=start))
     return None

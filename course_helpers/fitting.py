@@ -202,27 +202,14 @@ def learning_rate_explorer(x: object, y: object, *, rates: tuple[float, ...] = R
         _explorer_figure(x, y, start, epochs, closed)
         return None
     import ipywidgets as ipw
-    from IPython.display import display
 
-    style = {"description_width": "initial"}
     rate_slider = ipw.SelectionSlider(options=[(f"{rate:g}", rate) for rate in rates],
                                       value=start,
                                       description=plots.label(msg("regression.widget.lr")),
-                                      continuous_update=False, style=style,
-                                      layout=ipw.Layout(width="520px"))
+                                      **widgets.look(520))
     epoch_slider = ipw.IntSlider(value=epochs, min=1, max=max_epochs, step=1,
                                  description=plots.label(msg("regression.widget.epochs")),
-                                 continuous_update=False, style=style,
-                                 layout=ipw.Layout(width="520px"))
-    output = ipw.Output()
-
-    def redraw(change: object = None) -> None:
-        output.clear_output(wait=True)
-        with output:
-            _explorer_figure(x, y, float(rate_slider.value), int(epoch_slider.value), closed)
-
-    rate_slider.observe(redraw, names="value")
-    epoch_slider.observe(redraw, names="value")
-    redraw()
-    display(ipw.VBox([rate_slider, epoch_slider, output]))
+                                 **widgets.look(520))
+    widgets.explore([rate_slider, epoch_slider], lambda: _explorer_figure(
+        x, y, float(rate_slider.value), int(epoch_slider.value), closed))
     return None

@@ -8,7 +8,8 @@ grader to wait on.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import torch
 
@@ -23,25 +24,11 @@ def tangent_explorer(f: Callable[[torch.Tensor], torch.Tensor], *, low: float = 
     if _grading():
         plots.function_and_derivative(f, xs, x0=start)
         return None
-    import ipywidgets as widgets
-    from IPython.display import display
+    import ipywidgets
 
-    slider = widgets.FloatSlider(value=start, min=low, max=high, step=0.1,
-                                 description=plots.label(msg("widget.x0")),
-                                 continuous_update=False,
-                                 style={"description_width": "initial"},
-                                 layout=widgets.Layout(width="480px"))
-    output = widgets.Output()
-
-    def redraw(change: object = None) -> None:
-        output.clear_output(wait=True)
-        with output:
-            plots.function_and_derivative(f, xs, x0=slider.value)
-
-    slider.observe(redraw, names="value")
-    redraw()
-    box = widgets.VBox([slider, output])
-    display(box)
+    slider = ipywidgets.FloatSlider(value=start, min=low, max=high, step=0.1,
+                                    description=plots.label(msg("widget.x0")), **look(480))
+    explore([slider], lambda: plots.function_and_derivative(f, xs, x0=slider.value))
     return None
 
 
@@ -62,30 +49,48 @@ def learning_rate_explorer(f: Callable[[torch.Tensor], torch.Tensor], w0: float,
         plots.descent_overview(f, path, title=msg(
             "clearing.plot.lr_title", lr=f"{start:g}", verdict=plots.descent_verdict(f, path)))
         return None
-    import ipywidgets as widgets
+    import ipywidgets
+
+    slider = ipywidgets.SelectionSlider(options=[(f"{rate:g}", rate) for rate in rates],
+                                        value=start,
+                                        description=plots.label(msg("clearing.widget.lr")),
+                                        **look(520))
+
+    def draw() -> None:
+        lr = float(slider.value)
+        path = plots.descent_steps(f, w0, lr, steps)
+        verdict = plots.descent_verdict(f, path)
+        plots.descent_overview(f, path, title=msg("clearing.plot.lr_title", lr=f"{lr:g}",
+                                                  verdict=verdict))
+
+    explore([slider], draw)
+    return None
+
+
+def look(width: int) -> dict[str, Any]:
+    """How every slider in the course looks and behaves: redraw on release, full labels."""
+    import ipywidgets
+
+    return {"continuous_update": False, "style": {"description_width": "initial"},
+            "layout": ipywidgets.Layout(width=f"{width}px")}
+
+
+def explore(sliders: Sequence[Any], draw: Callable[[], None]) -> None:
+    """Show ``sliders`` above a picture that ``draw`` draws again whenever one of them moves."""
+    import ipywidgets
     from IPython.display import display
 
-    slider = widgets.SelectionSlider(options=[(f"{rate:g}", rate) for rate in rates],
-                                     value=start,
-                                     description=plots.label(msg("clearing.widget.lr")),
-                                     continuous_update=False,
-                                     style={"description_width": "initial"},
-                                     layout=widgets.Layout(width="520px"))
-    output = widgets.Output()
+    output = ipywidgets.Output()
 
     def redraw(change: object = None) -> None:
         output.clear_output(wait=True)
         with output:
-            lr = float(slider.value)
-            path = plots.descent_steps(f, w0, lr, steps)
-            verdict = plots.descent_verdict(f, path)
-            plots.descent_overview(f, path, title=msg("clearing.plot.lr_title", lr=f"{lr:g}",
-                                                      verdict=verdict))
+            draw()
 
-    slider.observe(redraw, names="value")
+    for slider in sliders:
+        slider.observe(redraw, names="value")
     redraw()
-    display(widgets.VBox([slider, output]))
-    return None
+    display(ipywidgets.VBox([*sliders, output]))
 
 
 def _grading() -> bool:
