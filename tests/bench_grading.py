@@ -5,13 +5,16 @@
 Builds a scratch course with every lesson and ``--students`` sample submissions per lesson
 (right, blank and half-done in turn), then, on the same machine in the same run:
 
-* the floor: a fresh kernel that imports torch, started and stopped ``--floor`` times;
+* the old floor: a fresh kernel that imports torch, started and stopped ``--floor`` times;
+* the compute floor: every sample notebook's own cells, as handed in, executed one after
+  another in one already-warm kernel, reset in between;
 * stock nbgrader: ``nbgrader autograde <lesson>`` for each lesson, one after another;
 * ``grade_class`` on all cores, the same submissions in a copy of the same course.
 
 It prints wall times, the cost per notebook (wall time / notebooks), the throughput ratio
-and the cost per notebook against the floor, checks that both graders gave every
-submission the same score, and writes the figures to benchmarks/results/grading.json.
+and the cost per notebook against both floors and whether kernels were sandboxed, checks
+that both graders gave every submission the same score, and writes the figures to
+benchmarks/results/grading.json.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from course_helpers.classroom import sandbox  # noqa: E402
 from course_helpers.classroom.grade import grade_class  # noqa: E402
 from course_helpers.classroom.record import tools_on_path  # noqa: E402
 from course_helpers.classroom.samples import benchmark_class  # noqa: E402
@@ -49,6 +53,31 @@ def floor(times: int) -> list[float]:
         client.stop_channels()
         manager.shutdown_kernel(now=True)
         samples.append(time.perf_counter() - begin)
+    return samples
+
+
+def compute_floor(course: Path, chosen: list[str]) -> list[float]:
+    """Seconds per notebook to run its cells in a kernel that is already up and warm."""
+    import nbformat
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name="python3")
+    samples = []
+    try:
+        client.execute_interactive("import torch, torch.optim, matplotlib.pyplot", timeout=120)
+        for path in sorted((course / "submitted").glob("*/*/*.ipynb")):
+            if path.parent.name not in chosen:
+                continue
+            notebook = nbformat.read(path, as_version=4)
+            code = [c.source for c in notebook.cells if c.cell_type == "code"]
+            begin = time.perf_counter()
+            for source in code:
+                client.execute_interactive(source, timeout=120, output_hook=lambda _: None)
+            samples.append(time.perf_counter() - begin)
+            client.execute_interactive("%reset -f", timeout=60, output_hook=lambda _: None)
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
     return samples
 
 
@@ -87,6 +116,10 @@ def main() -> None:
         print(f"floor (fresh kernel + import torch): median {statistics.median(kernel):.2f} s",
               flush=True)
 
+        compute = compute_floor(stock, chosen)
+        print(f"compute floor (cells in a warm kernel): median {statistics.median(compute):.2f} s"
+              " per notebook", flush=True)
+
         for lesson in chosen:  # not timed: both graders need the lessons in a gradebook
             nbgrader(stock, "generate_assignment", lesson, "--force",
                      f"--CourseDirectory.release_directory={Path(scratch) / 'release'}")
@@ -112,6 +145,14 @@ def main() -> None:
         "stock_per_notebook_s": round(per_stock, 2), "ours_per_notebook_s": round(per_ours, 2),
         "throughput_ratio": round(stock_wall / ours_wall, 2),
         "ours_per_notebook_over_floor": round(per_ours / statistics.median(kernel), 2),
+        "compute_floor_median_s": round(statistics.median(compute), 2),
+        "compute_floor_mean_s": round(statistics.fmean(compute), 2),
+        # Wall time per notebook on all cores against one core's compute floor, and the
+        # grading CPU time per notebook (wall time × workers) against the same floor.
+        "ours_per_notebook_over_compute_floor": round(per_ours / statistics.fmean(compute), 2),
+        "ours_worker_seconds_over_compute_floor": round(
+            per_ours * (os.cpu_count() or 1) / statistics.fmean(compute), 2),
+        "sandboxed": sandbox.available(),
         "same_scores": same, "failures": failed,
     }
     print(json.dumps(figures, indent=1))

@@ -35,6 +35,35 @@ for d in (here, *here.parents):
 print("course files in sight:", seen)
 ''' + WRONG_Q2
 
+# The attack that once rewrote a whole class's grades: follow every process's working folder
+# up to a gradebook and raise every score; then read the key and the class's work by the
+# absolute paths an instructor's course uses (@COURSE@ is the course folder).
+PROC = '''import glob, os, sqlite3
+from pathlib import Path
+reached = []
+places = [Path("@COURSE@")]
+for entry in Path("/proc").iterdir():
+    for link in ("cwd", "root"):
+        try:
+            places.append(Path(os.readlink(entry / link)))
+        except OSError:
+            pass
+for place in places:
+    for folder in (place, *place.parents):
+        for book in (folder / "gradebook.db", *folder.glob("*/gradebook.db")):
+            if book.is_file():
+                try:
+                    with sqlite3.connect(book) as db:
+                        db.execute("UPDATE grade SET manual_score = 2")
+                    reached.append(str(book))
+                except Exception:
+                    pass
+for pattern in ("solutions/*/*.ipynb", "submitted/*/*/*.ipynb", "source/*/*.ipynb",
+                "autograded/*/*/*.ipynb", ".grading/*/*.json"):
+    reached += glob.glob("@COURSE@/" + pattern)
+print("reached:", reached)
+''' + WRONG_Q2
+
 CHEATS = {
     "cheat_allclose": "import torch.testing\n"
                       "torch.allclose = lambda *a, **k: True\n"
@@ -64,6 +93,7 @@ CHEATS = {
     "cheat_custom_exc": "get_ipython().set_custom_exc((BaseException,), lambda *a, **k: None)\n"
                         + WRONG_Q2,
     "cheat_snoop": SNOOP,
+    "cheat_proc": PROC,
 }
 
 
@@ -159,6 +189,8 @@ def hand_in(course: Path, students: list[str] | None = None) -> None:
         folder = course / "submitted" / student / LESSON
         folder.mkdir(parents=True, exist_ok=True)
         for name, content in make().items():
+            if isinstance(content, str):
+                content = content.replace("@COURSE@", str(course))
             data = content.encode() if isinstance(content, str) else content
             (folder / name).write_bytes(data)
 

@@ -129,6 +129,15 @@ def test_the_kernel_sees_no_course_files_and_cannot_write_grades(graded):
     assert _gradebook_scores(course)["cheat_snoop"] == 10
 
 
+def test_a_hostile_kernel_reaches_nothing_of_the_course(graded):
+    course, _ = graded
+    text = _stream_text(_autograded_cell(course, "cheat_proc", "q2-solution"))
+    assert "reached: []" in text
+    scores = _gradebook_scores(course)
+    assert scores["cheat_proc"] == 10  # the wrong answer's score, nothing more
+    assert scores["blank"] == 0 and scores["alice"] == 12
+
+
 def test_a_second_run_changes_nothing(graded):
     course, report = graded
     before = _gradebook_scores(course)

@@ -22,6 +22,16 @@ PRELOAD = (
     "ipykernel.kernelapp", "ipykernel.ipkernel",
 )
 _PR_SET_PDEATHSIG = 1
+_PR_SET_DUMPABLE = 4
+
+
+def _prctl(option: int, value: int) -> None:
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(option, value)
+    except (OSError, AttributeError):
+        pass  # not Linux
 
 
 def _reap(*_: Any) -> None:
@@ -34,12 +44,8 @@ def _reap(*_: Any) -> None:
 
 def _die_with(factory: int) -> None:
     """Have the kernel killed when the factory ends (it ends with its grading worker)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass  # not Linux: ipykernel's own parent polling still stops the kernel
+    # Elsewhere than Linux, ipykernel's own parent polling still stops the kernel.
+    _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != factory:  # the factory ended before the line above
         os._exit(1)
 
@@ -49,6 +55,7 @@ def _become_kernel(request: dict[str, Any], factory: int) -> None:
     code = 1
     try:
         _die_with(factory)
+        _prctl(_PR_SET_DUMPABLE, 1)  # a kernel may be inspected like any process
         os.setsid()
         for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP):
             signal.signal(signum, signal.SIG_DFL)
@@ -84,6 +91,9 @@ def _become_kernel(request: dict[str, Any], factory: int) -> None:
 def serve() -> None:
     """The factory's loop: load the kernel's modules, then fork one kernel per request."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Kernels run as the same user: none may trace the factory or read or write its memory,
+    # or every later kernel it forks would carry what one submission put there.
+    _prctl(_PR_SET_DUMPABLE, 0)
     # The script's own folder: a kernel started by ``python -m ipykernel_launcher`` lacks it.
     sys.path.pop(0)
     for name in PRELOAD:

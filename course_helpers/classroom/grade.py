@@ -15,7 +15,6 @@ import shutil
 import signal
 import tempfile
 import time
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,7 @@ from typing import Any, TextIO
 
 import nbformat
 
-from course_helpers.classroom import pool, record
+from course_helpers.classroom import pool, record, sandbox
 from course_helpers.classroom.intake import read_submission
 from course_helpers.classroom.progress import Progress
 from course_helpers.classroom.worker import Graded, Limits, Task, last_cell
@@ -204,12 +203,7 @@ def _retry(task: Task, attempt: int) -> Task:
     work = Path(task.work)
     return Task(task.student, task.lesson, task.notebook, task.template_db,
                 str(work.with_name(f"{work.name.rsplit('-', 1)[0]}-{attempt}")),
-                task.course_id, task.limits, task.timestamp, _run_folder())
-
-
-def _run_folder() -> str:
-    """A fresh folder for a kernel to start in, not inside any scratch course."""
-    return str(Path(tempfile.gettempdir()) / f"course-kernel-{uuid.uuid4().hex}")
+                task.course_id, task.limits, task.timestamp)
 
 
 def _timestamp(folder: Path) -> str | None:
@@ -243,13 +237,22 @@ def grade_class(root: Path, lessons: Sequence[str], *, students: Sequence[str] =
                 run.pending[(task.student, task.lesson)]["started"] = time.monotonic()
         with stop:
             if tasks:
-                pool.run(tasks, workers or os.cpu_count() or 1, limits.memory_bytes,
-                         run.on_result, progress.tick, stop.requested)
+                size = min(workers or os.cpu_count() or 1, len(tasks))
+                _announce(progress, size)
+                pool.run(tasks, size, limits.memory_bytes, run.on_result, progress.tick,
+                         stop.requested)
     finally:
         progress.close()
         shutil.rmtree(scratch, ignore_errors=True)
     return ClassReport(sorted(run.rows, key=lambda r: (r.lesson, r.student)),
                        time.monotonic() - started, interrupted=stop.requested())
+
+
+def _announce(progress: Progress, workers: int) -> None:
+    """Say what the first, silent half minute is for, and whether kernels are sandboxed."""
+    why = sandbox.unavailable()
+    progress.say(msg("grading.unsandboxed", why=why) if why else msg("grading.sandboxed"))
+    progress.say(msg("grading.starting", workers=workers))
 
 
 def _admit(run: _Run, student: str, lesson: str, folder: Path,
@@ -284,7 +287,7 @@ def _admit(run: _Run, student: str, lesson: str, folder: Path,
     # "started" is set when grading begins, after the gradebooks are ready.
     run.pending[(student, lesson)] = {"attempt": 1, "notes": notes, "digest": fingerprint}
     return [Task(student, lesson, str(ready), "", str(run.scratch / "work" / f"{student}-"
-                 f"{lesson}-1"), run.course_id, run.limits, _timestamp(folder), _run_folder())]
+                 f"{lesson}-1"), run.course_id, run.limits, _timestamp(folder))]
 
 
 def _row_from_ledger(student: str, lesson: str, entry: dict[str, Any]) -> Row:

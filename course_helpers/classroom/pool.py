@@ -14,8 +14,10 @@ import multiprocessing
 import os
 import shutil
 import signal
+import tempfile
 import time
 import traceback
+import uuid
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -43,7 +45,7 @@ OnResult = Callable[[Task, Result], Iterable[Task]]
 OnTick = Callable[[int, int], None]
 
 
-def _serve(connection: Connection, memory_bytes: int, threads: int) -> None:
+def _serve(connection: Connection, memory_bytes: int, threads: int, home: str) -> None:
     # Ctrl-C belongs to the main process: it stops the run; a worker must not fail its task.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # nbgrader's log is captured per submission; kernels and SQLAlchemy would otherwise
@@ -56,7 +58,8 @@ def _serve(connection: Connection, memory_bytes: int, threads: int) -> None:
         os.environ[name] = str(threads)
     limit_memory(memory_bytes)
     # Started before nbgrader is imported, so the factory loads its modules meanwhile.
-    kernels.start_factory()
+    # Its sandbox holds the worker's home folder, where each submission's kernel starts.
+    kernels.start_factory(Path(home))
     import nbgrader.converters  # noqa: F401  (import once, not once per submission)
 
     try:
@@ -71,6 +74,7 @@ def _serve(connection: Connection, memory_bytes: int, threads: int) -> None:
                 result = autograde(task)
             except Exception:
                 result = Graded(task.student, task.lesson, False, error=traceback.format_exc())
+            kernels.reset_factory()
             connection.send(result)
     finally:
         kernels.stop_factory()
@@ -87,7 +91,10 @@ def _clean_up(task: Task) -> None:
 class _Worker:
     def __init__(self, memory_bytes: int, threads: int) -> None:
         self.connection, child = _CONTEXT.Pipe()
-        self.process = _CONTEXT.Process(target=_serve, args=(child, memory_bytes, threads),
+        # The one folder a submission's kernel may write to; the worker's sandbox holds it.
+        self.home = Path(tempfile.mkdtemp(prefix="course-sandbox-")).resolve()
+        self.process = _CONTEXT.Process(target=_serve,
+                                        args=(child, memory_bytes, threads, str(self.home)),
                                         daemon=True)
         self.process.start()
         child.close()
@@ -95,6 +102,7 @@ class _Worker:
         self.deadline = 0.0
 
     def give(self, task: Task) -> None:
+        task.run = str(self.home / uuid.uuid4().hex)
         self.task = task
         self.deadline = time.monotonic() + task.limits.submission_timeout
         self.connection.send(task)
@@ -105,6 +113,8 @@ class _Worker:
         self.process.join(5)
         if self.task is not None:
             _clean_up(self.task)
+        kill_processes_in(self.home)
+        shutil.rmtree(self.home, ignore_errors=True)
         self.connection.close()
 
 

@@ -6,7 +6,7 @@ import sys
 import time
 from typing import TextIO
 
-from course_helpers.i18n import msg
+from course_helpers.i18n import Message, msg
 
 _WIDTH = 24
 
@@ -37,6 +37,10 @@ class Progress:
             remaining=self.remaining).render("en")
         return (f"[{'#' * filled}{'.' * (_WIDTH - filled)}] {done}/{self.total}  {counts}  "
                 f"{elapsed // 60:02d}:{elapsed % 60:02d}")
+
+    def say(self, message: Message) -> None:
+        """A line of its own, above the progress line: Chinese, then English."""
+        print(f"{message.render('zh')}\n{message.render('en')}", file=self.out, flush=True)
 
     def finished(self, ok: bool, label: str) -> None:
         """Count one submission as graded or failed."""

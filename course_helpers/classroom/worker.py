@@ -39,7 +39,7 @@ class Task:
     course_id: str
     limits: Limits
     timestamp: str | None = None
-    run: str = ""          # where the kernel starts: empty, and away from the scratch course
+    run: str = ""          # where the kernel starts: set by the pool, in its worker's sandbox
 
 
 @dataclass
