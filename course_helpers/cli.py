@@ -53,11 +53,11 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 def cmd_lint(args: argparse.Namespace) -> int:
     from course_helpers.i18n import catalogue_problems
-    from course_helpers.lint import lint_notebook
+    from course_helpers.lint import lint_notebook, message_glossary_problems
 
     root = find_root(args.root)
     names = _selected(root, args.lessons) or lessons(root)
-    problems = list(catalogue_problems())
+    problems = list(catalogue_problems()) + message_glossary_problems()
     for lesson in names:
         problems += lint_notebook(source_notebook(root, lesson), source=True)
         released = release_notebook(root, lesson)

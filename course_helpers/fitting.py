@@ -39,7 +39,8 @@ def gradient_descent(x: object, y: object, lr: float, epochs: int, *, w0: float 
     """Fit y ≈ w·x + b by full-batch gradient descent on the MSE, in float64.
 
     ``losses[i]`` is the loss in epoch i, before its update. A run whose loss passes 1e12
-    stops there and is marked as diverged.
+    stops there; it, and a run whose loss ends above its lowest value (see :func:`growing`),
+    is marked as diverged.
     """
     xs, ys = _flat64(x), _flat64(y)
     w = torch.tensor(float(w0), dtype=torch.float64, requires_grad=True)
@@ -56,7 +57,22 @@ def gradient_descent(x: object, y: object, lr: float, epochs: int, *, w0: float 
         with torch.no_grad():
             w -= lr * w.grad
             b -= lr * b.grad
-    return Fit(float(w.detach()), float(b.detach()), losses, False)
+    return Fit(float(w.detach()), float(b.detach()), losses, growing(losses))
+
+
+def growing(losses: list[float]) -> bool:
+    """True when the loss ends above the lowest loss of the run: the run is diverging.
+
+    On the mean squared error of a linear model, gradient descent that converges never raises
+    the loss, so a last loss above the minimum (beyond rounding) means the steps overshoot
+    further and further, however small the loss still is. A flat run is not growing.
+    """
+    if not losses:
+        return False
+    last, lowest = losses[-1], min(losses)
+    if not math.isfinite(last):
+        return True
+    return last > lowest + 1e-9 * abs(lowest) + 1e-12
 
 
 def least_squares(x: object, y: object) -> tuple[float, float]:
@@ -68,8 +84,8 @@ def least_squares(x: object, y: object) -> tuple[float, float]:
 
 
 def verdict(x: object, y: object, fit: Fit) -> Message:
-    """Diverged, close to the least-squares line, or not there yet."""
-    if fit.diverged or not all(math.isfinite(v) for v in (fit.w, fit.b)):
+    """Diverging (the loss grows), close to the least-squares line, or not there yet."""
+    if fit.diverged or growing(fit.losses) or not all(math.isfinite(v) for v in (fit.w, fit.b)):
         return msg("regression.verdict.diverged")
     slope, intercept = least_squares(x, y)
     if abs(fit.w - slope) <= 0.01 * (1 + abs(slope)) and abs(fit.b - intercept) <= 0.01 * (

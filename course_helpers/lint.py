@@ -5,11 +5,16 @@
 - Solution and test cells carry the ``raises-exception`` tag; test cells have points and
   hidden tests.
 - Solutions are committed with their outputs (nbval compares against them).
+- Every markdown cell and every message follows the glossary (``glossary.toml``): one Chinese
+  rendering per term, none of the listed variants.
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import nbformat
@@ -117,8 +122,124 @@ def grading_problems(notebook: nbformat.NotebookNode, *, source: bool) -> list[s
     return problems
 
 
+GLOSSARY_FILE = Path(__file__).with_name("glossary.toml")
+# A markdown line carrying this comment quotes other wording on purpose and is not checked.
+QUOTE_MARKER = "<!-- glossary: quote -->"
+_ASCII_WORD = re.compile(r"[A-Za-z0-9_]")
+# An English gloss in full-width parentheses after a Chinese term, such as 轮（epoch）.
+_GLOSS = re.compile(r"（[ -~]+）")
+_PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One glossary entry: the English term, its Chinese rendering and the variants to avoid."""
+
+    en: str
+    zh: str
+    avoid_zh: tuple[str, ...] = ()
+    avoid_en: tuple[str, ...] = ()
+    allow: tuple[str, ...] = ()
+    pair: bool = False
+
+
+@cache
+def glossary() -> tuple[Term, ...]:
+    """The terms of ``glossary.toml``, in file order."""
+    data = tomllib.loads(GLOSSARY_FILE.read_text(encoding="utf-8"))
+    return tuple(Term(en=t["en"], zh=t["zh"], avoid_zh=tuple(t.get("avoid_zh", ())),
+                      avoid_en=tuple(t.get("avoid_en", ())), allow=tuple(t.get("allow", ())),
+                      pair=bool(t.get("pair", False)))
+                 for t in data["term"])
+
+
+@cache
+def glossary_exceptions() -> frozenset[str]:
+    """Message keys that may quote a variant."""
+    data = tomllib.loads(GLOSSARY_FILE.read_text(encoding="utf-8"))
+    return frozenset(data.get("exceptions", {}).get("messages", ()))
+
+
+def _checked_text(text: str) -> str:
+    """The prose the glossary applies to: no quoted lines, code, formulas, glosses, placeholders."""
+    lines = [line for line in text.splitlines() if QUOTE_MARKER not in line]
+    prose = _prose("\n".join(lines))
+    return _PLACEHOLDER.sub("P", _GLOSS.sub("（G）", prose))
+
+
+def _variant_at(text: str, variant: str, allow: tuple[str, ...]) -> bool:
+    """Whether ``variant`` occurs in ``text`` outside the allowed longer words."""
+    allowed = [(m.start(), m.end()) for word in allow for m in re.finditer(re.escape(word), text)]
+    for match in re.finditer(re.escape(variant), text, flags=re.I if variant.isascii() else 0):
+        start, end = match.span()
+        if _ASCII_WORD.match(variant[0]) and start and _ASCII_WORD.match(text[start - 1]):
+            continue
+        if _ASCII_WORD.match(variant[-1]) and end < len(text) and _ASCII_WORD.match(text[end]):
+            continue
+        if any(a <= start and end <= b for a, b in allowed):
+            continue
+        return True
+    return False
+
+
+def glossary_problems(zh: str, en: str) -> list[str]:
+    """Glossary variants in a Chinese text and its English partner (either may be empty)."""
+    zh_text, en_text = _checked_text(zh), _checked_text(en)
+    problems = []
+    for term in glossary():
+        for variant in term.avoid_zh:
+            if _variant_at(zh_text, variant, term.allow):
+                problems.append(f"glossary: write {term.zh} for {term.en}, not {variant}")
+        for variant in term.avoid_en:
+            if _variant_at(en_text, variant, term.allow):
+                problems.append(f"glossary: write {term.en}, not {variant}")
+        if (term.pair and zh_text and term.zh not in zh_text
+                and re.search(r"(?<![A-Za-z0-9_])" + re.escape(term.en), en_text, flags=re.I)):
+            problems.append(f"glossary: the English says {term.en}, the Chinese must say "
+                            f"{term.zh}")
+    return problems
+
+
+def notebook_glossary_problems(notebook: nbformat.NotebookNode) -> list[str]:
+    """Glossary problems of every markdown pair (lang-zh cell and the lang-en cell after it)."""
+    problems = []
+    cells = notebook.cells
+    for index, cell in enumerate(cells):
+        if cell.cell_type != "markdown" or "lang-en" in _tags(cell):
+            continue
+        nxt = cells[index + 1] if index + 1 < len(cells) else None
+        en = nxt.source if nxt is not None and "lang-en" in _tags(nxt) else ""
+        zh = cell.source if "lang-zh" in _tags(cell) else ""
+        if not zh:
+            en = cell.source
+        problems += [f"cell {cell.get('id', index)}: {p}" for p in glossary_problems(zh, en)]
+    return problems
+
+
+def message_glossary_problems(catalogue: dict[str, dict[str, str]] | None = None) -> list[str]:
+    """Glossary problems of every message (the whole catalogue unless one is given)."""
+    if catalogue is None:
+        from course_helpers.messages import CATALOGUE as catalogue
+    exempt = glossary_exceptions()
+    return [f"{key}: {problem}" for key, entry in catalogue.items() if key not in exempt
+            for problem in glossary_problems(entry.get("zh", ""), entry.get("en", ""))]
+
+
+def glossary_table() -> str:
+    """The README's glossary table, generated from ``glossary.toml``."""
+    def listed(variants: tuple[str, ...]) -> str:
+        return "、".join(variants) if variants else "—"
+
+    rows = ["| 中文 | English | 中文里不用 / not in Chinese | not in English |",
+            "|---|---|---|---|"]
+    rows += [f"| {t.zh} | {t.en} | {listed(t.avoid_zh)} | {listed(t.avoid_en)} |"
+             for t in glossary()]
+    return "\n".join(rows)
+
+
 def lint_notebook(path: Path, *, source: bool) -> list[str]:
     """Every problem found in one notebook, each prefixed with its file name."""
     notebook = nbformat.read(path, as_version=4)
-    found = bilingual_problems(notebook) + grading_problems(notebook, source=source)
+    found = (bilingual_problems(notebook) + grading_problems(notebook, source=source)
+             + notebook_glossary_problems(notebook))
     return [f"{path.name}: {problem}" for problem in found]

@@ -68,7 +68,7 @@ def test_contour_draws_three_paths_with_bilingual_labels(capfd):
     legend = [t.get_text() for t in left.get_legend().get_texts()]
     assert legend[:3] == ["SGD（发散） / SGD (diverged)", "SGD + 动量 0.5 / SGD + momentum 0.5",
                           "Adagrad"]
-    assert "起点 / start" in legend and "最小值 / minimum" in legend
+    assert "起点 / start" in legend and "最小值点 / minimum" in legend
     assert len(right.get_lines()) == 3 and right.get_yscale() == "log"
     assert left.collections, "no contour lines"
     texts = _texts(fig)

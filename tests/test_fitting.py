@@ -69,6 +69,49 @@ def test_verdict(lr, epochs, key):
     assert fitting.verdict(*NOISY, fitting.gradient_descent(*NOISY, lr, epochs)).key == key
 
 
+def _lesson_data() -> tuple[torch.Tensor, torch.Tensor]:
+    """The 30 noisy points of lesson 06 (same generator and seed)."""
+    gen = torch.Generator().manual_seed(6)
+    x = 3 * torch.rand(30, generator=gen)
+    return x, 2 * x + 1 + 0.4 * torch.randn(30, generator=gen)
+
+
+@pytest.mark.parametrize("losses, expected", [
+    ([1.0, 2.0, 4.0, 8.0], True),            # growing from the start
+    ([5.0, 1.0, 0.5, 0.9, 3.0], True),       # falls first, then grows
+    ([2.0, 2.0, 2.0, 2.0], False),           # flat
+    ([8.0, 4.0, 2.0, 1.0, 0.5], False),      # converging
+    ([1.0, 0.5, float("nan")], True),
+    ([], False),
+])
+def test_growing(losses, expected):
+    assert fitting.growing(losses) is expected
+
+
+def test_a_growing_loss_is_diverging_long_before_it_overflows():
+    # Lesson 06, learning rate 0.3 for 40 epochs: the loss grows to about 1e7, far below
+    # the overflow guard, and the run is still diverging.
+    x, y = _lesson_data()
+    fit = fitting.gradient_descent(x, y, 0.3, 40)
+    assert len(fit.losses) == 40 and fit.losses[-1] < 1e12
+    assert fit.losses[-1] > fit.losses[0]
+    assert fit.diverged
+    assert fitting.verdict(x, y, fit).key == "regression.verdict.diverged"
+
+
+@pytest.mark.parametrize("lr, epochs, key", [
+    (0.3, 40, "regression.verdict.diverged"),   # growing
+    (0.0, 40, "regression.verdict.slow"),       # flat: nothing moves
+    (0.1, 40, "regression.verdict.slow"),       # converging, not there yet
+    (0.1, 600, "regression.verdict.converged"),  # converging, arrived
+])
+def test_verdict_on_growing_flat_and_converging_runs(lr, epochs, key):
+    x, y = _lesson_data()
+    fit = fitting.gradient_descent(x, y, lr, epochs)
+    assert fitting.verdict(x, y, fit).key == key
+    assert fit.diverged is (key == "regression.verdict.diverged")
+
+
 # ---- the figures ---------------------------------------------------------------------------
 
 
@@ -102,12 +145,12 @@ def test_overview_has_data_and_a_log_loss_curve():
     assert len(left.lines) == 2
     assert len(right.lines[0].get_ydata()) == 50
     assert right.get_yscale() == "log"
-    assert right.get_xlabel() == "轮次（epoch） / epoch"
+    assert right.get_xlabel() == "轮（epoch） / epoch"
 
 
 def test_loss_per_epoch_reuses_the_course_loss_curve():
     fig = fitting.loss_per_epoch(torch.tensor([4.0, 2.0, 1.0]))
-    assert fig.axes[0].get_title() == "每个 epoch 的损失 / Loss per epoch"
+    assert fig.axes[0].get_title() == "每一轮的损失 / Loss per epoch"
     assert fig.axes[0].get_yscale() == "log"
 
 

@@ -26,10 +26,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "or y.backward(gradient=torch.ones_like(y)).",
     },
     "autograd.q5.hint": {
-        "zh": "a 和 b 都要设置 requires_grad；一次 backward() 会同时填好 a.grad 和 b.grad。"
-        "返回 (a.grad, b.grad)。",
-        "en": "Both a and b need requires_grad; a single backward() fills both a.grad and "
-        "b.grad. Return (a.grad, b.grad).",
+        "zh": "不要改动传进来的张量：先做两份副本，a = a.detach().clone().requires_grad_(True)，"
+        "b 也一样。一次 backward() 会同时填好两份副本的 .grad，返回 (a.grad, b.grad)。",
+        "en": "Leave the caller's tensors alone: work on copies, a = "
+        "a.detach().clone().requires_grad_(True), and the same for b. A single backward() "
+        "fills the .grad of both copies; return (a.grad, b.grad).",
     },
     "autograd.q6.hint": {
         "zh": "f 是逐元素函数，所以 f(x).sum() 对 x_i 的导数就是 f'(x_i)。对 x 的副本开启梯度，"

@@ -31,7 +31,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "clearing.q4.hint": {
         "zh": "先建 w 的叶子副本：w = w.detach().clone().requires_grad_(True)。用 x.chunk(k) 和 "
-        "y.chunk(k) 切出 k 个小批量，对每个小批量计算 ((xb @ w - yb) ** 2).mean()，除以 k 再 "
+        "y.chunk(k) 切出 k 个微批量，对每个微批量计算 ((xb @ w - yb) ** 2).mean()，除以 k 再 "
         "backward()，中间不要清零。循环结束后返回 w.grad。",
         "en": "Make a leaf copy of w first: w = w.detach().clone().requires_grad_(True). Split the "
         "data into k micro-batches with x.chunk(k) and y.chunk(k); for each one compute "
@@ -59,7 +59,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "clearing.diag.never_cleared": {
         "zh": "这正是梯度从不清零时的路径：梯度一直累积在 .grad 里，第 t 步用的是前 t 步梯度之和，"
-        "步子越迈越大，冲过了最小值。在每次迭代中清零：if w.grad is not None: w.grad.zero_()；"
+        "步子越迈越大，冲过了最小值点。在每次迭代中清零：if w.grad is not None: w.grad.zero_()；"
         "用优化器时调用 optimizer.zero_grad()。",
         "en": "This is exactly the path you get when the gradient is never cleared: it "
         "accumulated in .grad, so step t used the sum of all t gradients so far, the steps "
@@ -113,14 +113,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "and one update per iteration.",
     },
     "clearing.diag.microbatch_unscaled": {
-        "zh": "梯度是整批梯度的 {k} 倍：每个小批量的损失已经是对它自己那部分样本求的平均，"
-        "把 {k} 个这样的梯度加起来，等于把数据算了 {k} 遍。backward() 之前把每个小批量的损失除以 k。",
+        "zh": "梯度是整批梯度的 {k} 倍：每个微批量的损失已经是对它自己那部分样本求的平均，"
+        "把 {k} 个这样的梯度加起来，等于把数据算了 {k} 遍。backward() 之前把每个微批量的损失除以 k。",
         "en": "The gradient is {k} times the full-batch gradient: each micro-batch loss is "
         "already a mean over its own samples, so adding {k} such gradients counts the data "
         "{k} times. Divide each micro-batch loss by k before backward().",
     },
     "clearing.diag.microbatch_last_only": {
-        "zh": "这只是最后一个小批量的梯度：循环里清零了梯度（或重新创建了 w），只有最后一次 "
+        "zh": "这只是最后一个微批量的梯度：循环里清零了梯度（或重新创建了 w），只有最后一次 "
         "backward() 的结果留了下来。只在循环开始之前清零一次，让 k 次反向传播的梯度累积起来。",
         "en": "This is the gradient of the last micro-batch alone: the gradient was cleared "
         "(or w re-created) inside the loop, so only the last backward() survived. Clear once "
@@ -176,15 +176,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "clearing.widget.lr": {"zh": "学习率", "en": "learning rate"},
     "clearing.lr.too_small": {
-        "zh": "太小，{steps} 步之后离最小值还很远",
+        "zh": "太小，{steps} 步之后离最小值点还很远",
         "en": "too small, still far from the minimum after {steps} steps",
     },
     "clearing.lr.good": {
-        "zh": "合适，平稳地收敛到最小值",
+        "zh": "合适，平稳地收敛到最小值点",
         "en": "good, converges smoothly to the minimum",
     },
     "clearing.lr.oscillating": {
-        "zh": "偏大，在最小值两侧来回跳",
+        "zh": "偏大，在最小值点两侧来回跳",
         "en": "large, jumps back and forth across the minimum",
     },
     "clearing.lr.diverging": {

@@ -15,7 +15,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "outcome.incorrect": {"zh": "还不对", "en": "Not yet"},
     "outcome.not_attempted": {"zh": "尚未作答", "en": "Not attempted yet"},
     "outcome.not_attempted_detail": {
-        "zh": "把 raise NotImplementedError() 换成你的代码，运行该单元，再运行本检查单元。",
+        "zh": "把 raise NotImplementedError() 换成你的代码，运行该单元格，再运行本检查单元格。",
         "en": "Replace raise NotImplementedError() with your code, run that cell, "
         "then run this check cell again.",
     },
@@ -186,11 +186,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "to a scalar with .sum() first, or call y.backward(gradient=torch.ones_like(y)).",
     },
     "diag.no_grad_tensor_backward": {
-        "zh": "你对一个不需要梯度的张量调用了 backward()：计算它的输入都没有 requires_grad=True。"
-        "在做运算之前，先对输入设置 requires_grad。",
-        "en": "You called backward() on a tensor that does not require grad: none of the "
-        "inputs it was computed from has requires_grad=True. Set requires_grad on the inputs "
-        "before computing.",
+        "zh": "你对一个不需要梯度的张量调用了 backward()。可能是计算它的输入都没有 requires_grad=True，"
+        "也可能是它在 torch.no_grad()、torch.set_grad_enabled(False) 或 inference_mode 里算出来的，"
+        "或者经过了 detach()。先对输入设置 requires_grad，并在梯度追踪打开时计算损失。",
+        "en": "You called backward() on a tensor that does not require grad. Either none of "
+        "the inputs it was computed from has requires_grad=True, or it was computed inside "
+        "torch.no_grad(), torch.set_grad_enabled(False) or inference_mode, or it went through "
+        "detach(). Set requires_grad on the inputs and compute the loss with gradient "
+        "tracking on.",
     },
     "diag.backward_twice": {
         "zh": "你的代码第二次沿同一张计算图做反向传播，而第一次之后图已经被释放。每次都重新计算前向，"
@@ -228,7 +231,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "diag.tampered": {
         "zh": "检查所依赖的内容被改动过（tampered: {name}）。改动已被撤销，本次检查不通过、不得分。"
-        "请删掉改动它们的代码，重启内核，从头运行全部单元。",
+        "请删掉改动它们的代码，重启内核，从头运行全部单元格。",
         "en": "Something the checks rely on was tampered with ({name}). It has been put back; "
         "this check fails and scores nothing. Remove the code that changes it, restart the "
         "kernel and run all cells from the top.",

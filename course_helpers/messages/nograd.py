@@ -217,7 +217,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "nograd.q4.shares": {
         "zh": "副本和 t 共用同一块内存：检查修改了副本，t 也跟着变了。detach() 只是换一个不求梯度的"
-        "视角看同一份数据（.data 和 torch.from_numpy 也一样）。再加上 .clone()：t.detach().clone()。",
+        "视图看同一份数据（.data 和 torch.from_numpy 也一样）。再加上 .clone()：t.detach().clone()。",
         "en": "The copy shares memory with t: the check changed the copy and t changed too. "
         "detach() only gives a gradient-free view of the same data (so do .data and "
         "torch.from_numpy). Add .clone(): t.detach().clone().",

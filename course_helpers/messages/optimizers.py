@@ -118,7 +118,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "(group[\"lr\"]) and create a state entry before reading it.",
     },
     "optim.grad_left_off": {
-        "zh": "第 {step} 步之后，梯度记录被关掉了，没有再打开：step 里调用了 torch.set_grad_enabled(False)。"
+        "zh": "第 {step} 步之后，梯度追踪被关掉了，没有再打开：step 里调用了 torch.set_grad_enabled(False)。"
         "请改用 @torch.no_grad() 或 with torch.no_grad():，它们结束时会自动恢复。",
         "en": "After step {step}, gradient tracking was switched off and never back on: step "
         "called torch.set_grad_enabled(False). Use @torch.no_grad() or "
@@ -315,7 +315,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "optim.plot.momentum": {"zh": "SGD + 动量 {momentum}", "en": "SGD + momentum {momentum}"},
     "optim.plot.adagrad": {"zh": "Adagrad", "en": "Adagrad"},
     "optim.plot.start": {"zh": "起点", "en": "start"},
-    "optim.plot.minimum": {"zh": "最小值", "en": "minimum"},
+    "optim.plot.minimum": {"zh": "最小值点", "en": "minimum"},
     "optim.plot.step": {"zh": "步数", "en": "step"},
     "optim.plot.loss": {"zh": "损失", "en": "loss"},
     "optim.plot.loss_per_step": {"zh": "每一步的损失", "en": "Loss at each step"},

@@ -4,13 +4,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- hints ------------------------------------------------------------------------------
     "regression.q1.hint": {
         "zh": "均方误差：先求差 pred - target，再逐元素平方，最后取平均 .mean()。"
-        "返回 0 维张量，不要调用 .item()，否则之后无法反向传播。",
+        "返回零维张量，不要调用 .item()，否则之后无法反向传播。",
         "en": "Mean squared error: take the difference pred - target, square it element by "
-        "element, then average with .mean(). Return a 0-dim tensor; don't call .item(), or "
+        "element, then average with .mean(). Return a 0-d tensor; don't call .item(), or "
         "the loss can no longer be used for backward().",
     },
     "regression.q2.hint": {
-        "zh": "w 和 b 都从 0 开始：torch.zeros((), requires_grad=True)。每个 epoch：算出损失并记下"
+        "zh": "w 和 b 都从 0 开始：torch.zeros((), requires_grad=True)。每一轮：算出损失并记下"
         " loss.item()；把 w.grad 和 b.grad 清零（第一次时它们还是 None）；loss.backward()；"
         "在 with torch.no_grad() 里原地更新 w -= lr * w.grad（b 同理）。",
         "en": "Start w and b at 0: torch.zeros((), requires_grad=True). Each epoch: compute the "
@@ -20,7 +20,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "regression.q3.hint": {
         "zh": "criterion = nn.MSELoss()，optimizer = torch.optim.SGD(model.parameters(), lr=lr)。"
-        "每个 epoch 依次：前向计算 model(x)，算损失，optimizer.zero_grad()，loss.backward()，"
+        "每一轮依次：前向计算 model(x)，算损失，optimizer.zero_grad()，loss.backward()，"
         "optimizer.step()，并把 loss.item() 加进列表。训练传进来的 model，不要新建模型。",
         "en": "criterion = nn.MSELoss(), optimizer = torch.optim.SGD(model.parameters(), lr=lr). "
         "Each epoch: forward pass model(x), the loss, optimizer.zero_grad(), loss.backward(), "
@@ -49,12 +49,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{what} should hold a single number, but it has {count} elements.",
     },
     "regression.diag.losses_type": {
-        "zh": "损失应该以列表（每个 epoch 一个数，共 {epochs} 个）或一维张量返回，实际得到的是 {type}。",
+        "zh": "损失应该以列表（每轮一个数，共 {epochs} 个）或一维张量返回，实际得到的是 {type}。",
         "en": "The losses should come back as a list (one number per epoch, {epochs} in all) "
         "or a 1-D tensor, but they are a {type}.",
     },
     "regression.diag.losses_shape": {
-        "zh": "损失张量的形状是 {shape}，应该是一维的，长度为 {epochs}（每个 epoch 一个数）。",
+        "zh": "损失张量的形状是 {shape}，应该是一维的，长度为 {epochs}（每轮一个数）。",
         "en": "The tensor of losses has shape {shape}; it should be 1-D with {epochs} entries "
         "(one per epoch).",
     },
@@ -86,7 +86,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "regression.diag.zero_none": {
         "zh": "第一次反向传播之前 .grad 还是 None，对它调用 .zero_() 就会出错。"
-        "先判断 if w.grad is not None，或者把清零放到 backward() 之后、更新之后。",
+        "先判断 if w.grad is not None，或者把清零放到更新之后。",
         "en": "Before the first backward pass .grad is still None, so calling .zero_() on it "
         "fails. Check if w.grad is not None first, or clear it after the update instead.",
     },
@@ -98,7 +98,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "with torch.no_grad(): w -= lr * w.grad.",
     },
     "regression.diag.rebind_no_grad": {
-        "zh": "第二个 epoch 的损失已经不需要梯度：在 torch.no_grad() 里写 w = w - lr * w.grad，"
+        "zh": "第二轮的损失已经不需要梯度：在 torch.no_grad() 里写 w = w - lr * w.grad，"
         "新的 w 没有 requires_grad。请原地更新：w -= lr * w.grad。",
         "en": "By the second epoch the loss no longer requires grad: w = w - lr * w.grad "
         "inside torch.no_grad() makes a new w without requires_grad. Update in place: "
@@ -117,7 +117,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "step() finds the gradients already cleared.",
     },
     "regression.diag.no_zero_grad": {
-        "zh": "梯度从不清零：每次 backward() 都把新梯度加到 .grad 上，{epochs} 个 epoch 的梯度累积在一起，"
+        "zh": "梯度从不清零：每次 backward() 都把新梯度加到 .grad 上，{epochs} 轮的梯度累积在一起，"
         "更新越来越大，参数来回振荡。每次 backward() 之前调用 optimizer.zero_grad()（或 w.grad.zero_()）。",
         "en": "The gradient is never cleared: each backward() adds to .grad, so the gradients "
         "of all {epochs} epochs accumulate, the steps keep growing and the parameters "
@@ -145,16 +145,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "regression.diag.not_converged": {
         "zh": "训练后 w = {w}，b = {b}，而最小二乘解是 w = {slope}，b = {intercept}；"
-        "要求误差不超过 {tol} ×（1 + |目标值|）。请确认训练了全部 {epochs} 个 epoch，"
+        "要求误差不超过 {tol} ×（1 + |参考值|）。请确认训练了全部 {epochs} 轮，"
         "w 和 b 都从 0（或给定的模型参数）开始，并且两个参数都被更新。",
         "en": "After training w = {w}, b = {b}, but the least-squares solution is "
-        "w = {slope}, b = {intercept}; the allowed error is {tol} × (1 + |target|). Check "
+        "w = {slope}, b = {intercept}; the allowed error is {tol} × (1 + |reference|). Check "
         "that you train for all {epochs} epochs, start from 0 (or the model you are given), "
         "and update both parameters.",
     },
     "regression.diag.first_loss": {
         "zh": "参数训练对了，但损失列表的第一项是 {actual}，而起点的损失是 {expected}。"
-        "每个 epoch 记录的应是这一轮用当前参数算出的损失。",
+        "每一轮记录的应是用这一轮的参数算出的损失。",
         "en": "The parameters are right, but the first recorded loss is {actual} while the "
         "loss at the start is {expected}. Record, in each epoch, the loss computed with that "
         "epoch's parameters.",
@@ -189,11 +189,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "regression.plot.closed_form": {
         "zh": "最小二乘解", "en": "least squares"},
     "regression.plot.data_title": {"zh": "数据与直线", "en": "Data and line"},
-    "regression.plot.epoch": {"zh": "轮次（epoch）", "en": "epoch"},
+    "regression.plot.epoch": {"zh": "轮（epoch）", "en": "epoch"},
     "regression.plot.loss": {"zh": "损失（MSE）", "en": "loss (MSE)"},
-    "regression.plot.loss_title": {"zh": "每个 epoch 的损失", "en": "Loss per epoch"},
+    "regression.plot.loss_title": {"zh": "每一轮的损失", "en": "Loss per epoch"},
     "regression.plot.explorer_title": {
-        "zh": "学习率 {lr}，{epochs} 个 epoch：{verdict}",
+        "zh": "学习率 {lr}，{epochs} 轮：{verdict}",
         "en": "learning rate {lr}, {epochs} epochs: {verdict}",
     },
     "regression.widget.lr": {"zh": "学习率", "en": "learning rate"},
@@ -201,7 +201,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "regression.verdict.converged": {
         "zh": "已接近最小二乘解", "en": "close to the least-squares line"},
     "regression.verdict.slow": {
-        "zh": "还没收敛：增大学习率或轮数", "en": "not there yet: raise the rate or the epochs"},
+        "zh": "损失还在下降，但还没到最小二乘解：增加轮数",
+        "en": "the loss is still falling but not there yet: train for more epochs"},
     "regression.verdict.diverged": {
-        "zh": "发散：学习率太大", "en": "diverging: the rate is too large"},
+        "zh": "发散（损失在增大）：学习率太大", "en": "diverging (the loss grows): the rate is too large"},
 }
