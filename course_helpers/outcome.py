@@ -3,6 +3,10 @@
 An outcome is plain data (status, title, detail messages); rendering it as coloured HTML,
 plain text or an ANSI-coloured traceback happens here and nowhere else. Nothing random or
 time-dependent goes into the output, so stored notebook outputs stay reproducible.
+
+``check``, ``hint`` and ``solution`` display their result and also return it. What they
+return is marked :class:`Shown`, so a call written as a cell's last line is not displayed a
+second time.
 """
 
 from __future__ import annotations
@@ -31,6 +35,18 @@ _ANSI = {Status.CORRECT: "\x1b[32m", Status.INCORRECT: "\x1b[31m",
          Status.NOT_ATTEMPTED: "\x1b[34m"}
 _ANSI_RESET = "\x1b[0m"
 _ANSI_BOLD = "\x1b[1m"
+
+
+class Shown:
+    """A value its helper has already displayed.
+
+    As a cell's last line IPython would display it again. IPython calls
+    ``_ipython_display_`` instead of every other representation, and this one shows nothing;
+    ``repr`` and everything else stay as they are.
+    """
+
+    def _ipython_display_(self) -> None:
+        """Show nothing: the helper that returned this value has shown it."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +111,11 @@ class Outcome:
         )
 
 
+@dataclass(frozen=True, repr=False)
+class ShownOutcome(Shown, Outcome):
+    """An :class:`Outcome` that ``check`` has already displayed."""
+
+
 @dataclass(frozen=True)
 class Note:
     """A titled bilingual note (a hint) shown as HTML or text."""
@@ -119,3 +140,12 @@ class Note:
         return ("<div class='course-hint' style='border-left:5px solid #8a6d00;"
                 "background:#fff8e1;color:#1f1f1f;padding:8px 12px;border-radius:4px;"
                 f"font-family:sans-serif;line-height:1.5'>{blocks}</div>")
+
+
+@dataclass(frozen=True, repr=False)
+class ShownNote(Shown, Note):
+    """A :class:`Note` that ``hint`` has already displayed."""
+
+
+class ShownText(Shown, str):
+    """Text (a solution's source code) that ``solution`` has already displayed."""

@@ -28,7 +28,7 @@ from course_helpers import guard, trusted
 from course_helpers.diagnose import diagnose_exception, diagnose_repeat
 from course_helpers.grading import CheckFailed, marker_bundle
 from course_helpers.i18n import Message, msg
-from course_helpers.outcome import Note, Outcome, Status
+from course_helpers.outcome import Note, Outcome, ShownNote, ShownOutcome, ShownText, Status
 
 Judge = Callable[[Any, "Case"], Message | None]
 
@@ -171,10 +171,10 @@ class Question:
 
     # ---- the faces ---------------------------------------------------------------------
     def check(self, answer: object) -> Outcome:
-        """Show coloured feedback for ``answer`` (self-study; never raises)."""
+        """Show coloured feedback for ``answer`` (self-study; never raises) and return it."""
         outcome = Question._guarded(self, answer, False)
-        _show(outcome)
-        return outcome
+        _show(outcome)  # the plain outcome: a Shown one would display nothing
+        return ShownOutcome(outcome.status, outcome.title, outcome.details)
 
     def grade(self, answer: object, *, hidden: bool = False) -> None:
         """For nbgrader test cells: show success, raise :class:`CheckFailed` otherwise.
@@ -193,13 +193,13 @@ class Question:
                         "hidden": bool(hidden), "passed": True})
 
     def hint(self) -> Note:
-        """Show the hint for this exercise."""
+        """Show the hint for this exercise and return it."""
         note = Note(msg("outcome.hint_title"), msg(f"{self.key}.hint"))
-        _show(note)
-        return note
+        _show(note)  # the plain note: a Shown one would display nothing
+        return ShownNote(note.title, note.body)
 
     def solution(self) -> str:
-        """Show the reference solution's source code."""
+        """Show the reference solution's source code and return it."""
         source = inspect.getsource(self.reference)
         note = msg("outcome.solution_note")
         try:
@@ -209,7 +209,7 @@ class Question:
                              f"{note}"))
         except ImportError:  # pragma: no cover - IPython is a dependency
             print(source)
-        return source
+        return ShownText(source)
 
 
 def _fresh(value: Any) -> Any:
