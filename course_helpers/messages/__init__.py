@@ -2,9 +2,9 @@
 
 It is one catalogue kept in several files: ``core`` for what every lesson shares, and one
 file per lesson for its hints and its own diagnoses. Placeholders such as ``{what}`` must
-appear in both languages (a test enforces it). Terms follow the glossary in the README:
-张量 tensor, 梯度 gradient, 叶子张量 leaf tensor, 反向传播 backward pass, 计算图 computation
-graph, 累积 accumulate, 清零 zero.
+appear in both languages (a test enforces it). Terms follow ``course_helpers/glossary.toml``
+(张量 tensor, 梯度 gradient, 叶子张量 leaf tensor, 轮 epoch, 微批量 micro-batch, ...);
+``course-helpers lint`` rejects the variants it lists.
 """
 
 from __future__ import annotations
