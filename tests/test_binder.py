@@ -105,6 +105,16 @@ def test_a_lesson_runs_in_the_binder_environment(tmp_path):
     build = subprocess.run(["bash", str(copy / "binder" / "postBuild")], cwd=copy, env=env,
                            capture_output=True, text=True, timeout=600, check=False)
     assert build.returncode == 0, build.stderr[-3000:]
+    # JupyterLab's own view of the environment: a student's, without nbgrader's instructor tools.
+    jupyter = str(venv / "bin" / "jupyter")
+    env["JUPYTER_CONFIG_DIR"] = str(tmp_path / "user-config")  # not this machine user's
+    labextensions = subprocess.run([jupyter, "labextension", "list"], env=env,
+                                   capture_output=True, text=True, check=True)
+    disabled = labextensions.stdout + labextensions.stderr
+    disabled = disabled[disabled.index("Disabled extensions"):]
+    for plugin in ("create-assignment", "formgrader", "menu"):
+        assert f"@jupyter/nbgrader:{plugin}" in disabled, disabled
+    assert "validate-assignment" not in disabled, disabled
     lesson = copy / "notebooks" / "02_autograd" / "02_autograd.ipynb"
     run = subprocess.run([str(python), "-c", RUN_LESSON, str(lesson)], cwd=copy, env=env,
                          capture_output=True, text=True, timeout=900, check=False)

@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -37,28 +38,30 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
+def _start_lab(home: Path, config_dir: Path | None):
+    """Start JupyterLab on ``home``; ``config_dir`` is an extra Jupyter config folder."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
         pytest.skip(f"{CHROMIUM} is not installed")
-    home = tmp_path_factory.mktemp("lab")
     shutil.copytree(ROOT / "notebooks" / LESSON, home / LESSON)
-    # Render every cell (no windowing) so off-screen outputs can be read; no news pop-up.
+    # Render every cell (no windowing) so off-screen outputs can be read. Nothing else is set
+    # here: what a student or an instructor sees comes from the installation's configuration.
     settings = home / "settings"
-    for plugin, values in {
-        "@jupyterlab/notebook-extension/tracker": '{"windowingMode": "none"}',
-        "@jupyterlab/apputils-extension/notification": '{"fetchNews": "false"}',
-    }.items():
-        path = settings / f"{plugin}.jupyterlab-settings"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(values)
+    path = settings / "@jupyterlab/notebook-extension/tracker.jupyterlab-settings"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('{"windowingMode": "none"}')
     env = child_env()
     env["JUPYTERLAB_SETTINGS_DIR"] = str(settings)
     env["JUPYTERLAB_WORKSPACES_DIR"] = str(home / "workspaces")
+    # Only this environment's configuration (and the role's folder), not the machine user's.
+    env["JUPYTER_CONFIG_DIR"] = str(home / "user-config")
+    if config_dir is not None:
+        env["JUPYTER_CONFIG_PATH"] = str(config_dir)
+    else:
+        env.pop("JUPYTER_CONFIG_PATH", None)
     port = _free_port()
-    log = open(home / "lab.log", "w")  # closed in teardown
+    log = open(home / "lab.log", "w")  # closed by _stop_lab
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
          f"--port={port}", f"--ServerApp.token={TOKEN}", "--allow-root",
@@ -75,10 +78,34 @@ def lab(tmp_path_factory):
     else:
         server.terminate()
         pytest.fail("JupyterLab did not start: " + (home / "lab.log").read_text()[-2000:])
-    yield url
+    return url, server, log
+
+
+def _stop_lab(server: subprocess.Popen, log) -> None:
     server.terminate()
     server.wait(timeout=30)
     log.close()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A student's JupyterLab: the installation set up with ``lab_setup student``."""
+    home = tmp_path_factory.mktemp("lab")
+    config = home / "student-config"
+    subprocess.run([sys.executable, "-m", "course_helpers.lab_setup", "student",
+                    "--config-dir", str(config)], check=True, capture_output=True)
+    url, server, log = _start_lab(home, config)
+    yield url
+    _stop_lab(server, log)
+
+
+@pytest.fixture(scope="module")
+def instructor_lab(tmp_path_factory):
+    """An instructor's JupyterLab: the installation as pip leaves it."""
+    home = tmp_path_factory.mktemp("instructor")
+    url, server, log = _start_lab(home, None)
+    yield url
+    _stop_lab(server, log)
 
 
 @pytest.fixture(scope="module")
@@ -89,23 +116,35 @@ def screenshots(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def page(lab):
+def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
+        chromium = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update",
                   "--disable-sync"])
-        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
-        tab.goto(f"{lab}/lab/tree/{LESSON}/{LESSON}.ipynb?token={TOKEN}")
-        tab.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
-        tab.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-                              " && window.jupyterapp.shell.currentWidget.sessionContext"
-                              ".session?.kernel", timeout=90_000)
-        yield tab
-        browser.close()
+        yield chromium
+        chromium.close()
+
+
+def _open_lesson(browser, url: str):
+    """A new tab with the lesson open and its kernel started."""
+    tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+    tab.goto(f"{url}/lab/tree/{LESSON}/{LESSON}.ipynb?token={TOKEN}")
+    tab.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+    tab.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+                          " && window.jupyterapp.shell.currentWidget.sessionContext"
+                          ".session?.kernel", timeout=90_000)
+    return tab
+
+
+@pytest.fixture(scope="module")
+def page(lab, browser):
+    tab = _open_lesson(browser, lab)
+    yield tab
+    tab.close()
 
 
 def _run_all_as_a_student(page) -> None:
@@ -145,13 +184,6 @@ def ran(page, screenshots):
     page.screenshot(path=str(shot))
     print(f"\nlesson ran in the browser in {elapsed:.1f} s; screenshot: {shot}")
     return page
-
-
-def test_nbgrader_extension_is_present(page):
-    labels = page.evaluate(
-        "Array.from(document.querySelectorAll('.lm-MenuBar-itemLabel, .jp-ToolbarButtonComponent'))"
-        ".map(e => e.innerText.trim())")
-    assert "Nbgrader" in labels or "Validate" in labels, labels
 
 
 def test_feedback_shows_in_both_languages(ran, screenshots):
@@ -200,3 +232,60 @@ def test_slider_redraws_the_plot(ran, screenshots):
     ran.locator(".widget-vbox").first.screenshot(path=str(shot))
     print(f"\nwidget screenshot: {shot}")
     assert re.match(r"^-?\d", after_readout)
+
+
+# What each installation shows. nbgrader's instructor tools are the Create Assignment panel in
+# the right side bar, the "Nbgrader" menu (formgrader, course and assignment lists) and the
+# formgrader page; JupyterLab asks about news in a toast at start-up unless told not to.
+TOOLS = """() => ({
+    createAssignment: !!document.getElementById('nbgrader-create_assignemnt'),
+    createAssignmentTab: !!document.querySelector('.lm-TabBar-tab[title*="Create Assignment"]'),
+    nbgraderMenu: Array.from(document.querySelectorAll('.lm-MenuBar-itemLabel'))
+        .some(e => e.innerText.trim() === 'Nbgrader'),
+    validate: Array.from(document.querySelectorAll(
+            '.jp-NotebookPanel-toolbar .jp-ToolbarButtonComponent'))
+        .some(e => e.innerText.trim() === 'Validate'),
+    news: Array.from(document.querySelectorAll('.Toastify__toast'))
+        .some(e => /news/i.test(e.innerText)),
+})"""
+
+
+def _formgrader_status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(f"{url}/formgrader?token={TOKEN}", timeout=30) as reply:
+            return reply.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def _settle(tab) -> None:
+    """Give JupyterLab time to restore its panels and raise its start-up toasts."""
+    tab.wait_for_selector(".jp-NotebookPanel-toolbar .jp-ToolbarButtonComponent", timeout=30_000)
+    tab.wait_for_timeout(4000)
+
+
+def test_student_lab_shows_only_student_tools(lab, browser, screenshots):
+    tab = _open_lesson(browser, lab)
+    _settle(tab)
+    shot = screenshots / "student-lab.png"
+    tab.screenshot(path=str(shot))
+    print(f"\nstudent's JupyterLab: {shot}")
+    tools = tab.evaluate(TOOLS)
+    tab.close()
+    assert tools == {"createAssignment": False, "createAssignmentTab": False,
+                     "nbgraderMenu": False, "validate": True, "news": False}, tools
+    assert _formgrader_status(lab) == 404
+
+
+def test_instructor_lab_keeps_nbgrader_tools(instructor_lab, browser, screenshots):
+    tab = _open_lesson(browser, instructor_lab)
+    _settle(tab)
+    shot = screenshots / "instructor-lab.png"
+    tab.screenshot(path=str(shot))
+    print(f"\ninstructor's JupyterLab: {shot}")
+    tools = tab.evaluate(TOOLS)
+    tab.close()
+    # The stock installation: every nbgrader tool, and JupyterLab's own news question.
+    assert tools == {"createAssignment": True, "createAssignmentTab": True,
+                     "nbgraderMenu": True, "validate": True, "news": True}, tools
+    assert _formgrader_status(instructor_lab) == 200
