@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import signal
 import subprocess
 import sys
@@ -17,6 +18,38 @@ from tests.test_classroom_grade import make_course
 
 DEMO_SCORES = {"alice": "12", "bob": "8", "chen": "0", "dana": "12", "fay": "10", "gus": "10",
                "hana": "12"}
+# What the demo must say it found in each sample student's hand-in.
+DEMO_FINDINGS = {
+    "alice": ["all correct, nothing to note"],
+    "bob": ["q3-test: The gradient is 4 times", "you used sum()", "q5-test: The two gradients "
+            "are swapped"],
+    "chen": ["q1-test, q2-test, q3-test, q4-test, q5-test, q6-test: Replace raise "
+             "NotImplementedError()"],
+    "dana": [f"renamed to {LESSON} (1).ipynb; it was graded as {LESSON}.ipynb"],
+    "emil": ["Not graded: the file is incomplete"],
+    "fay": ["q1-solution, q1-test: past the cell time limit (10 s), interrupted"],
+    "gus": ["q2-test: Something the checks rely on was tampered with (torch.allclose, "
+            "ex.q2.grade)", "（tampered: torch.allclose, ex.q2.grade）"],
+    "hana": ["hana/notes.txt: Not a notebook", "1 cells shared an id",
+             "Graded cell q6-solution appeared more than once"],
+}
+
+
+def demo_sections(out: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The demo's "who is who" and "what was found" paragraphs, student by student."""
+    cast = out.split("Who is who:", 1)[1].split("\n\n", 1)[0]
+    found = out.split("What was found, student by student:", 1)[1].split("\n==", 1)[0]
+
+    def by_student(text: str) -> dict[str, str]:
+        blocks: dict[str, str] = {}
+        student = ""
+        for line in text.strip("\n").splitlines():
+            if re.match(r"  \S", line):  # a student's first line; the rest is indented more
+                student = line.split()[0]
+            blocks[student] = blocks.get(student, "") + line + "\n"
+        return blocks
+
+    return by_student(cast), by_student(found)
 
 
 def course_helpers(*args: str, cwd: Path, timeout: int = 900) -> subprocess.CompletedProcess:
@@ -33,6 +66,16 @@ def test_the_demo_runs_the_whole_pipeline(tmp_path):
     for step in ("1. Release", "2. Collect", "3. Grade", "4. Feedback", "5. Export"):
         assert step in out
     assert "学生 Student" in out and "Traceback" not in out + done.stderr
+    assert not re.search(r"\w+Warning\b", done.stderr), done.stderr[-3000:]
+    # Who is who is said before grading; what was found, for each student, after it.
+    assert out.index("Who is who:") < out.index("3. Grade") < out.index("What was found")
+    cast, found = demo_sections(out)
+    assert list(cast) == list(found) == list(DEMO_FINDINGS)
+    assert "endless loop" in cast["fay"] and "cheat" in cast["gus"]
+    assert "copied" in cast["hana"] and "renamed" in cast["dana"] and "damaged" in cast["emil"]
+    for student, expected in DEMO_FINDINGS.items():
+        for text in expected:
+            assert text in found[student], (student, text, found[student])
     course = tmp_path / "course"
     with (course / "grades.csv").open(encoding="utf-8-sig") as handle:
         rows = {row["student"]: row for row in csv.DictReader(handle)}

@@ -2,8 +2,9 @@
 
 The demo class shows one of everything an instructor meets: right answers, typical mistakes,
 an untouched notebook, a renamed file, a damaged file, an endless loop, copied cells and a
-student who tries to cheat. Answers are written into the student release exactly where a
-student would write them.
+student who tries to cheat (:data:`CAST` says who is who). Answers are written into the
+student release exactly where a student would write them, and each file is written byte for
+byte as built, damage included.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import nbformat
 from nbformat import NotebookNode
+from nbformat.v4.rwbase import split_lines
 
 from course_helpers.course import release_notebook, source_notebook
 
@@ -63,7 +65,14 @@ def answered(root: Path, lesson: str, answers: dict[str, str]) -> NotebookNode:
 
 
 def _text(notebook: NotebookNode) -> bytes:
-    return nbformat.writes(notebook).encode("utf-8")
+    """The notebook's file exactly as built, in nbformat's own layout.
+
+    Not ``nbformat.writes``: it validates first, and would quietly give a copied cell a new id
+    (warning about it on stderr), so the damage a sample shows would never reach the grader.
+    """
+    as_saved = split_lines(nbformat.from_dict(json.loads(json.dumps(notebook))))
+    return (json.dumps(as_saved, ensure_ascii=False, indent=1, sort_keys=True)
+            + "\n").encode("utf-8")
 
 
 def copy_cell(notebook: NotebookNode, index: int) -> NotebookNode:
@@ -75,11 +84,31 @@ def copy_cell(notebook: NotebookNode, index: int) -> NotebookNode:
 
 def _duplicated(notebook: NotebookNode) -> NotebookNode:
     return copy_cell(notebook, next(i for i, c in enumerate(notebook.cells)
-                                    if c.cell_type == "code" and i > 0))
+                                    if c.metadata.get("nbgrader", {}).get("grade_id")
+                                    == "q6-solution"))
+
+
+# Who is who in the demo class: student -> (中文, English).
+CAST: dict[str, tuple[str, str]] = {
+    "alice": ("全部答对", "every answer right"),
+    "bob": ("两个典型错误：练习 3 用了 sum() 而不是 mean()，练习 5 把两个梯度的顺序弄反了",
+            "two typical mistakes: sum() instead of mean() in exercise 3, the two gradients "
+            "swapped in exercise 5"),
+    "chen": ("原样交回的空白笔记本", "the blank notebook, handed in untouched"),
+    "dana": (f"全部答对，但文件改名成了“{DEMO_LESSON} (1).ipynb”",
+             f'every answer right, but the file is renamed "{DEMO_LESSON} (1).ipynb"'),
+    "emil": ("文件损坏：只传上来前一半", "a damaged file: only its first half arrived"),
+    "fay": ("练习 1 的答案是一个死循环", "an endless loop in the answer to exercise 1"),
+    "gus": ("作弊：把 torch.allclose 和 ex.q2.grade 换成永远通过的函数",
+            "a cheat: replaces torch.allclose and ex.q2.grade with functions that always pass"),
+    "hana": ("全部答对，但复制了练习 6 的答案单元格（两个单元格的 id 相同），还附了一个笔记文件",
+             "every answer right, but exercise 6's answer cell is copied (the two cells share "
+             "one id), and a notes file came along"),
+}
 
 
 def demo_class(root: Path) -> dict[str, bytes]:
-    """File name in the hand-in zip -> its bytes, for the demo's eight students."""
+    """File name in the hand-in zip -> its bytes, for the demo's eight students (:data:`CAST`)."""
     right = solutions(root, DEMO_LESSON)
     lesson = DEMO_LESSON
 
