@@ -6,7 +6,8 @@ import os
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
+
+from course_helpers.kernel_client import notebook_client
 
 
 def execute_in_place(path: Path, timeout: int = 300) -> None:
@@ -16,9 +17,9 @@ def execute_in_place(path: Path, timeout: int = 300) -> None:
     previous = os.environ.get("COURSE_LANG")
     os.environ["COURSE_LANG"] = "both"
     try:
-        client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                                resources={"metadata": {"path": str(path.parent)}},
-                                allow_errors=False, store_widget_state=True)
+        client = notebook_client(notebook, timeout=timeout, kernel_name="python3",
+                                 resources={"metadata": {"path": str(path.parent)}},
+                                 allow_errors=False, store_widget_state=True)
         client.execute()
     finally:
         if previous is None:
