@@ -66,12 +66,12 @@ def test_binder_uses_cpu_wheels_and_the_cjk_font():
 RUN_LESSON = r"""
 import json, sys
 import nbformat
-from nbclient import NotebookClient
+from course_helpers.kernel_client import notebook_client
 path = sys.argv[1]
 notebook = nbformat.read(path, as_version=4)
-NotebookClient(notebook, timeout=300, kernel_name="python3", allow_errors=True,
-               resources={"metadata": {"path": str(__import__("pathlib").Path(path).parent)}}
-               ).execute()
+notebook_client(notebook, timeout=300, kernel_name="python3", allow_errors=True,
+                resources={"metadata": {"path": str(__import__("pathlib").Path(path).parent)}}
+                ).execute()
 unexpected = [c.id for c in notebook.cells if c.cell_type == "code"
               and "raises-exception" not in c.metadata.get("tags", [])
               and any(o.output_type == "error" or (o.output_type == "stream"

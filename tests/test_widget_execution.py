@@ -23,8 +23,8 @@ from tests.conftest import ROOT, child_env
 pytestmark = pytest.mark.notebook
 
 LESSONS = ("02_autograd", "03_gradient_clearing", "05_custom_optimizers")
-ROUNDS = 2
-CELL_TIMEOUT = 60  # a stall would wait this long; no cell needs more than a few seconds
+ROUNDS = 3
+CELL_TIMEOUT = 30  # a stall would wait this long; no cell needs more than a few seconds
 LONGEST_WAIT = 10.0
 WIDGET = "application/vnd.jupyter.widget-view+json"
 BUSY = "import time\nend = time.monotonic() + 300\nwhile time.monotonic() < end:\n    pass\n"
