@@ -12,9 +12,12 @@ c.ClearSolutions.code_stub = {
 }
 c.ClearSolutions.text_stub = "在这里写你的答案 / YOUR ANSWER HERE"
 
-# One slow or looping cell must not hold up a whole class.
-c.Execute.timeout = 60
-c.Execute.startup_timeout = 60
+# One slow or looping cell must not hold up a whole class (the limits `course-helpers grade`
+# uses, so that plain nbgrader grades alike).
+from course_helpers.classroom.worker import Limits  # noqa: E402
+
+c.Execute.timeout = Limits().cell_timeout
+c.Execute.startup_timeout = Limits().kernel_startup
 c.Execute.shutdown_kernel = "immediate"
 c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:"]
 

@@ -88,8 +88,9 @@ def _lessons_with_submissions(root: Path, names: Sequence[str]) -> list[str]:
     chosen = _selected(root, names)
     if chosen:
         return chosen
-    submitted = root / "submitted"
-    handed_in = {p.name for p in submitted.glob("*/*") if p.is_dir()}
+    from course_helpers.classroom.model import SUBMITTED
+
+    handed_in = {p.name for p in (root / SUBMITTED).glob("*/*") if p.is_dir()}
     return [lesson for lesson in lessons(root) if lesson in handed_in]
 
 
@@ -111,6 +112,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
 def cmd_grade(args: argparse.Namespace) -> int:
     from course_helpers.classroom.grade import grade_class
+    from course_helpers.classroom.model import SUBMITTED
     from course_helpers.classroom.record import RecordError
     from course_helpers.classroom.report import summary
     from course_helpers.classroom.worker import Limits
@@ -118,7 +120,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     root = find_root(args.root)
     chosen = _lessons_with_submissions(root, args.lessons)
     if not chosen:
-        return _fail(msg("cli.nothing_submitted", folder=str(root / "submitted")))
+        return _fail(msg("cli.nothing_submitted", folder=str(root / SUBMITTED)))
     limits = Limits(cell_timeout=args.cell_timeout, submission_timeout=args.time_limit,
                     memory_bytes=int(args.memory * 2**30))
     try:
@@ -166,6 +168,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one subcommand per task."""
+    from course_helpers.classroom.worker import Limits
+
     parser = argparse.ArgumentParser(
         prog="course-helpers",
         description="课程工具：生成学生版、检查笔记本、收集与评分作业。 / "
@@ -204,12 +208,14 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--student", action="append", help="只评这些学生 / only these students")
     grade.add_argument("--workers", type=int, default=0,
                        help="并行进程数（默认：CPU 核数） / parallel workers (default: cores)")
-    grade.add_argument("--cell-timeout", type=int, default=60,
-                       help="每个单元格的秒数上限 / seconds per cell (default 60)")
-    grade.add_argument("--time-limit", type=int, default=600,
-                       help="每份作业的秒数上限 / seconds per submission (default 600)")
-    grade.add_argument("--memory", type=float, default=4.0,
-                       help="每份作业的内存上限（GiB） / memory per submission in GiB")
+    limits = Limits()
+    grade.add_argument("--cell-timeout", type=int, default=limits.cell_timeout,
+                       help="每个单元格的秒数上限 / seconds per cell (default %(default)s)")
+    grade.add_argument("--time-limit", type=int, default=limits.submission_timeout,
+                       help="每份作业的秒数上限 / seconds per submission (default %(default)s)")
+    grade.add_argument("--memory", type=float, default=limits.memory_bytes / 2**30,
+                       help="每份作业的内存上限（GiB） / memory per submission in GiB "
+                            "(default %(default)s)")
     grade.add_argument("--force", action="store_true",
                        help="重新评已评过的作业 / regrade unchanged submissions too")
     grade.set_defaults(run=cmd_grade)

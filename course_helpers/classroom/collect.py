@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from course_helpers.classroom.intake import MAX_BYTES
+from course_helpers.classroom.model import SUBMITTED
 from course_helpers.i18n import Message, msg
 
 _IMPORT = re.compile(r"from course_helpers\.exercises import (\w+) ")
@@ -148,7 +149,7 @@ def collect(source: Path, root: Path, lessons: list[str],
             handed = newer
         chosen[key] = handed
     for (student, lesson), handed in sorted(chosen.items()):
-        folder = root / "submitted" / student / lesson
+        folder = root / SUBMITTED / student / lesson
         folder.mkdir(parents=True, exist_ok=True)
         for old in folder.glob("*.ipynb"):
             old.unlink()

@@ -6,8 +6,7 @@ import csv
 from pathlib import Path
 
 from course_helpers.classroom import record
-from course_helpers.classroom.grade import course_id
-from course_helpers.i18n import msg
+from course_helpers.classroom.model import Classroom
 
 COLUMNS = ("student", "lesson", "score", "max_score", "status", "reason")
 
@@ -22,16 +21,16 @@ def export_grades(root: Path, lessons: list[str], target: Path) -> int:
     from nbgrader.api import Gradebook, MissingEntry
 
     record.tools_on_path()
-    gradebook = root / "gradebook.db"
+    course = Classroom.at(root)
     rows: list[dict[str, object]] = []
     students: set[str] = set()
-    ledgers = {lesson: record.ledger(root, lesson) for lesson in lessons}
+    ledgers = {lesson: course.ledger(lesson) for lesson in lessons}
     for entries in ledgers.values():
         students.update(entries)
     scores: dict[tuple[str, str], tuple[float, float]] = {}
     maxima: dict[str, float] = {}
-    if gradebook.exists():
-        with Gradebook(record.db_url(gradebook), course_id(root)) as book:
+    if course.gradebook.exists():
+        with Gradebook(course.db_url, course.course_id) as book:
             students.update(student.id for student in book.students)
             for lesson in lessons:
                 try:
@@ -49,10 +48,8 @@ def export_grades(root: Path, lessons: list[str], target: Path) -> int:
                 score, top = scores[(student, lesson)]
                 rows.append({"student": student, "lesson": lesson, "score": f"{score:g}",
                              "max_score": f"{top:g}", "status": "graded", "reason": ""})
-            elif entry and entry.get("status") == "failed":
-                reason = entry.get("reason") or {}
-                text = msg(reason["key"], **reason.get("params", {})).render("en") \
-                    if reason.get("key") else ""
+            elif entry and entry.status == "failed":
+                text = entry.reason.render("en") if entry.reason else ""
                 rows.append({"student": student, "lesson": lesson, "score": "0",
                              "max_score": f"{maxima.get(lesson, 0):g}", "status": "failed",
                              "reason": text})

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from nbgrader.preprocessors import ClearHiddenTests
 
+from course_helpers.classroom.model import Classroom
 from course_helpers.classroom.record import tools_on_path
 
 HIDDEN_MARKERS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "hidden=True")
@@ -58,14 +59,14 @@ class FeedbackError(RuntimeError):
 def generate_feedback(root: Path, lesson: str) -> list[Path]:
     """Write ``feedback/<student>/<lesson>/<lesson>.html`` for every graded submission."""
     tools_on_path()
-    students = sorted(p.name for p in (root / "autograded").iterdir()
-                      if (p / lesson).is_dir()) if (root / "autograded").is_dir() else []
+    course = Classroom.at(root)
+    students = course.graded_students(lesson)
     if not students:
         return []
     command = [sys.executable, "-m", "nbgrader", "generate_feedback", lesson, "--force",
                "--log-level=WARN", "--GenerateFeedback.preprocessors=" + repr(list(PREPROCESSORS))]
     done = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
-    pages = [root / "feedback" / student / lesson / f"{lesson}.html" for student in students]
+    pages = [course.feedback_page(student, lesson) for student in students]
     missing = [page for page in pages if not page.is_file()]
     if done.returncode != 0 or missing:
         detail = (done.stderr.strip().splitlines() or ["?"])[-1]

@@ -22,8 +22,9 @@ from typing import Any, TextIO
 
 import nbformat
 
-from course_helpers.classroom import pool, record, sandbox
+from course_helpers.classroom import cells, pool, record, sandbox
 from course_helpers.classroom.intake import read_submission
+from course_helpers.classroom.model import Classroom, LedgerEntry
 from course_helpers.classroom.progress import Progress
 from course_helpers.classroom.worker import Graded, Limits, Task, last_cell
 from course_helpers.course import release_notebook
@@ -59,18 +60,20 @@ class ClassReport:
         return [row for row in self.rows if row.status == "failed"]
 
 
-def course_id(root: Path) -> str:
-    """The course id set in the course's nbgrader_config.py."""
-    from traitlets.config.loader import PyFileConfigLoader
+@dataclass
+class Pending:
+    """A submission being graded: what was noted so far, and its attempts."""
 
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
-    return str(config.CourseDirectory.get("course_id", "default_course"))
+    digest: str | None
+    notes: list[Message]
+    attempt: int = 1
+    started: float = 0.0  # set when grading begins, after the gradebooks are ready
 
 
-def find_submissions(root: Path, lessons: Sequence[str],
+def find_submissions(course: Classroom, lessons: Sequence[str],
                      students: Sequence[str] = ()) -> list[tuple[str, str, Path]]:
     """(student, lesson, folder) for every ``submitted/<student>/<lesson>/`` folder."""
-    submitted = root / "submitted"
+    submitted = course.submitted
     found = []
     for folder in sorted(submitted.iterdir()) if submitted.is_dir() else []:
         if not folder.is_dir() or folder.name.startswith(".") or (
@@ -96,14 +99,6 @@ def locate_notebook(folder: Path, lesson: str) -> tuple[Path | None, Message | N
     return None, None
 
 
-def _message_data(message: Message) -> dict[str, Any]:
-    return {"key": message.key, "params": {k: str(v) for k, v in message.params.items()}}
-
-
-def _message_from(data: dict[str, Any]) -> Message:
-    return msg(data["key"], **data.get("params", {}))
-
-
 def _set_aside(notebook_path: Path, running: dict[str, Any], why: Message) -> str | None:
     """Replace the cell that hung or crashed (or the answer a hung check was calling)."""
     notebook = nbformat.read(notebook_path, as_version=4)
@@ -111,59 +106,56 @@ def _set_aside(notebook_path: Path, running: dict[str, Any], why: Message) -> st
                  running.get("index"))
     if not isinstance(index, int) or not 0 <= index < len(notebook.cells):
         return None
-    info = notebook.cells[index].metadata.get("nbgrader", {})
-    if info.get("locked") or (info.get("grade") and not info.get("solution")):
+    if cells.is_protected(notebook.cells[index]):
         # A test cell is restored from the gradebook; set aside the answer it checks.
         index = next((i for i in range(index - 1, -1, -1)
-                      if notebook.cells[i].metadata.get("nbgrader", {}).get("solution")), -1)
+                      if cells.is_answer(notebook.cells[i])), -1)
         if index < 0:
             return None
     cell = notebook.cells[index]
     reason = f"{why.render('zh')} / {why.render('en')}"
     cell.source = f"raise RuntimeError({reason!r})"
     nbformat.write(notebook, notebook_path)
-    return cell.metadata.get("nbgrader", {}).get("grade_id") or f"#{index + 1}"
+    return cells.grade_id(cell) or f"#{index + 1}"
 
 
 class _Run:
     """State of one grading run (kept together so the result callback stays small)."""
 
-    def __init__(self, root: Path, limits: Limits, progress: Progress, scratch: Path) -> None:
-        self.root = root
+    def __init__(self, course: Classroom, limits: Limits, progress: Progress,
+                 scratch: Path) -> None:
+        self.course = course
         self.limits = limits
         self.progress = progress
         self.scratch = scratch
-        self.course_id = course_id(root)
-        self.gradebook = root / "gradebook.db"
         self.rows: list[Row] = []
-        self.pending: dict[tuple[str, str], dict[str, Any]] = {}
+        self.pending: dict[tuple[str, str], Pending] = {}
 
     def fail(self, student: str, lesson: str, reason: Message, notes: list[Message],
              fingerprint: str | None, seconds: float = 0.0) -> None:
-        record.forget(self.root, self.gradebook, self.course_id, lesson, student)
-        record.write_ledger(self.root, lesson, student, {
-            "status": "failed", "digest": fingerprint, "reason": _message_data(reason),
-            "notes": [_message_data(n) for n in notes], "seconds": round(seconds, 2)})
+        record.forget(self.course, lesson, student)
+        self.course.write_ledger(lesson, student, LedgerEntry(
+            "failed", fingerprint, reason=reason, notes=notes, seconds=seconds))
         self.rows.append(Row(student, lesson, "failed", reason=reason, notes=notes,
                              seconds=seconds))
         self.progress.finished(False, f"{student} {lesson}: {reason.render('en')}")
 
     def on_result(self, task: Task, result: pool.Result) -> list[Task]:
         state = self.pending[(task.student, task.lesson)]
-        seconds = time.monotonic() - state["started"]
+        seconds = time.monotonic() - state.started
         if isinstance(result, Graded) and result.ok:
             self._graded(task, result, state, seconds)
             return []
         running = last_cell(Path(task.work))
         why = self._why(task, result, running or {})
         if why.key in ("classroom.hung", "classroom.kernel_died") and running and (
-                state["attempt"] < MAX_ATTEMPTS):
+                state.attempt < MAX_ATTEMPTS):
             cell = _set_aside(Path(task.notebook), running, why)
             if cell is not None:
-                state["attempt"] += 1
-                state["notes"].append(msg("classroom.note.set_aside", cell=cell, why=why))
-                return [_retry(task, state["attempt"])]
-        self.fail(task.student, task.lesson, why, state["notes"], state["digest"], seconds)
+                state.attempt += 1
+                state.notes.append(msg("classroom.note.set_aside", cell=cell, why=why))
+                return [_retry(task, state.attempt)]
+        self.fail(task.student, task.lesson, why, state.notes, state.digest, seconds)
         return []
 
     def _why(self, task: Task, result: pool.Result, running: dict[str, Any]) -> Message:
@@ -182,18 +174,17 @@ class _Run:
         lines = [line for line in result.error.strip().splitlines() if line.strip()]
         return msg("classroom.nbgrader_failed", detail=(lines or ["?"])[-1][:200])
 
-    def _graded(self, task: Task, graded: Graded, state: dict[str, Any], seconds: float) -> None:
-        notes = list(state["notes"])
+    def _graded(self, task: Task, graded: Graded, state: Pending, seconds: float) -> None:
+        notes = list(state.notes)
         if graded.unproven:
             for grade_id in graded.unproven:
                 graded.cells[grade_id]["auto_score"] = 0.0
             notes.append(msg("classroom.note.unproven", cells=", ".join(graded.unproven)))
-        record.save(self.root, self.gradebook, self.course_id, graded, task.timestamp)
+        record.save(self.course, graded, task.timestamp)
         score = sum(float(c["auto_score"] or 0) for c in graded.cells.values())
         top = sum(float(c["max_score"] or 0) for c in graded.cells.values())
-        record.write_ledger(self.root, task.lesson, task.student, {
-            "status": "graded", "digest": state["digest"], "score": score, "max_score": top,
-            "notes": [_message_data(n) for n in notes], "seconds": round(seconds, 2)})
+        self.course.write_ledger(task.lesson, task.student, LedgerEntry(
+            "graded", state.digest, score, top, notes=notes, seconds=seconds))
         self.rows.append(Row(task.student, task.lesson, "graded", score, top, notes=notes,
                              seconds=seconds))
         self.progress.finished(True, f"{task.student} {task.lesson}: {score:g}/{top:g}")
@@ -219,9 +210,10 @@ def grade_class(root: Path, lessons: Sequence[str], *, students: Sequence[str] =
     record.tools_on_path()
     started = time.monotonic()
     scratch = Path(tempfile.mkdtemp(prefix="course-grading-"))
-    found = find_submissions(root, lessons, students)
+    course = Classroom.at(root)
+    found = find_submissions(course, lessons, students)
     progress = Progress(len(found), out)
-    run = _Run(root, limits, progress, scratch)
+    run = _Run(course, limits, progress, scratch)
     tasks: list[Task] = []
     releases: dict[str, nbformat.NotebookNode] = {}
     stop = _StopOnInterrupt()
@@ -231,10 +223,10 @@ def grade_class(root: Path, lessons: Sequence[str], *, students: Sequence[str] =
         if tasks:
             needed = sorted({task.lesson for task in tasks})
             template = record.template_gradebook(root, needed, scratch)
-            record.ensure_lessons(root, run.gradebook, needed, template, run.course_id)
+            record.ensure_lessons(course, needed, template)
             for task in tasks:
                 task.template_db = str(template)
-                run.pending[(task.student, task.lesson)]["started"] = time.monotonic()
+                run.pending[(task.student, task.lesson)].started = time.monotonic()
         with stop:
             if tasks:
                 size = min(workers or os.cpu_count() or 1, len(tasks))
@@ -265,16 +257,17 @@ def _admit(run: _Run, student: str, lesson: str, folder: Path,
                  notes, None)
         return []
     fingerprint = record.digest(path)
-    previous = record.read_ledger(run.root, lesson, student)
-    if not force and previous and previous.get("digest") == fingerprint:
-        done = previous["status"] == "graded" and record.has_submission(
-            run.gradebook, run.course_id, lesson, student)
-        if done or previous["status"] == "failed":
+    previous = run.course.read_ledger(lesson, student)
+    if not force and previous and previous.digest == fingerprint:
+        done = previous.status == "graded" and record.has_submission(run.course, lesson,
+                                                                     student)
+        if done or previous.status == "failed":
             run.rows.append(_row_from_ledger(student, lesson, previous))
-            run.progress.finished(previous["status"] != "failed", f"{student} {lesson}: =")
+            run.progress.finished(previous.status != "failed", f"{student} {lesson}: =")
             return []
     if lesson not in releases:
-        releases[lesson] = nbformat.read(release_notebook(run.root, lesson), as_version=4)
+        releases[lesson] = nbformat.read(release_notebook(run.course.root, lesson),
+                                         as_version=4)
     intake = read_submission(path, releases[lesson])
     notes += intake.notes
     if intake.notebook is None:
@@ -284,19 +277,15 @@ def _admit(run: _Run, student: str, lesson: str, folder: Path,
     ready = run.scratch / "in" / student / f"{lesson}.ipynb"
     ready.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(intake.notebook, ready)
-    # "started" is set when grading begins, after the gradebooks are ready.
-    run.pending[(student, lesson)] = {"attempt": 1, "notes": notes, "digest": fingerprint}
+    run.pending[(student, lesson)] = Pending(fingerprint, notes)
     return [Task(student, lesson, str(ready), "", str(run.scratch / "work" / f"{student}-"
-                 f"{lesson}-1"), run.course_id, run.limits, _timestamp(folder))]
+                 f"{lesson}-1"), run.course.course_id, run.limits, _timestamp(folder))]
 
 
-def _row_from_ledger(student: str, lesson: str, entry: dict[str, Any]) -> Row:
-    status = "unchanged" if entry["status"] == "graded" else "failed"
-    reason = _message_from(entry["reason"]) if entry.get("reason") else None
-    return Row(student, lesson, status, float(entry.get("score", 0)),
-               float(entry.get("max_score", 0)), reason,
-               [_message_from(n) for n in entry.get("notes", [])],
-               float(entry.get("seconds", 0)))
+def _row_from_ledger(student: str, lesson: str, entry: LedgerEntry) -> Row:
+    status = "unchanged" if entry.status == "graded" else "failed"
+    return Row(student, lesson, status, entry.score, entry.max_score, entry.reason,
+               entry.notes, entry.seconds)
 
 
 class _StopOnInterrupt:

@@ -17,6 +17,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+from course_helpers.classroom import cells
 from course_helpers.i18n import Message, msg
 
 MAX_BYTES = 20 * 1024 * 1024  # a lesson with outputs is well under 1 MB
@@ -30,14 +31,6 @@ class Intake:
     problem: Message | None = None
     notes: list[Message] = field(default_factory=list)
 
-
-def _grade_id(cell: NotebookNode) -> str | None:
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-
-
-def _is_graded_part(cell: NotebookNode) -> bool:
-    info = cell.get("metadata", {}).get("nbgrader", {})
-    return bool(info.get("grade") or info.get("solution") or info.get("locked"))
 
 
 def read_submission(path: Path, release: NotebookNode) -> Intake:
@@ -115,7 +108,7 @@ def _one_cell_per_grade_id(notebook: NotebookNode, notes: list[Message]) -> None
     seen: set[str] = set()
     copies = []
     for cell in reversed(notebook.cells):
-        grade_id = _grade_id(cell) if _is_graded_part(cell) else None
+        grade_id = cells.grade_id(cell) if cells.is_tracked(cell) else None
         if grade_id is None:
             continue
         if grade_id in seen:
@@ -133,16 +126,16 @@ def _restore_missing_cells(notebook: NotebookNode, release: NotebookNode,
     A deleted test cell would otherwise simply not be graded; a deleted answer cell comes
     back as the blank stub, which scores nothing.
     """
-    present = {_grade_id(c) for c in notebook.cells if _is_graded_part(c)}
+    present = {cells.grade_id(c) for c in notebook.cells if cells.is_tracked(c)}
     missing: list[str] = []
     previous_index = -1
     for cell in release.cells:
-        grade_id = _grade_id(cell) if _is_graded_part(cell) else None
+        grade_id = cells.grade_id(cell) if cells.is_tracked(cell) else None
         if grade_id is None:
             continue
         if grade_id in present:
             previous_index = next(i for i, c in enumerate(notebook.cells)
-                                  if _is_graded_part(c) and _grade_id(c) == grade_id)
+                                  if cells.is_tracked(c) and cells.grade_id(c) == grade_id)
             continue
         copy = nbformat.from_dict(json.loads(json.dumps(cell)))
         copy["id"] = uuid.uuid4().hex[:16]
@@ -158,10 +151,10 @@ def _restore_missing_cells(notebook: NotebookNode, release: NotebookNode,
 
 def _setup_first(notebook: NotebookNode, release: NotebookNode, notes: list[Message]) -> None:
     """Run the locked setup cell before any student code, as the lesson intends."""
-    setup_id = _grade_id(release.cells[0]) if release.cells else None
+    setup_id = cells.grade_id(release.cells[0]) if release.cells else None
     if setup_id is None:
         return
-    index = next((i for i, c in enumerate(notebook.cells) if _grade_id(c) == setup_id), None)
+    index = next((i for i, c in enumerate(notebook.cells) if cells.grade_id(c) == setup_id), None)
     if not index:
         return
     moved = [c for c in notebook.cells[:index] if c.cell_type == "code"]

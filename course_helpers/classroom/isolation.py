@@ -18,6 +18,8 @@ from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from traitlets import Integer, Unicode
 
+from course_helpers.classroom import cells
+
 TRUNCATED = "\n… 输出过多，评分时已截断。 / … Too much output; truncated while grading.\n"
 
 
@@ -36,7 +38,7 @@ class IsolatedExecute(Execute):
 
     def preprocess_cell(self, cell, resources, index):  # type: ignore[override]
         if self.progress_file and cell.cell_type == "code":
-            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            grade_id = cells.grade_id(cell)
             Path(self.progress_file).write_text(json.dumps(
                 {"index": index, "id": cell.get("id"), "grade_id": grade_id}))
         self._stream_chars = 0

@@ -15,6 +15,7 @@ from typing import Any
 
 from nbformat import NotebookNode
 
+from course_helpers.classroom import cells as tracked
 from course_helpers.grading import pass_markers
 
 _CALL = re.compile(r"\b\w+\.(q\w+)\.grade\((?P<args>[^\n]*)\)")
@@ -31,9 +32,8 @@ def unproven_passes(notebook: NotebookNode, cells: dict[str, dict[str, Any]]) ->
     """grade_ids of test cells that scored points without a pass marker for every check."""
     unproven = []
     for cell in notebook.cells:
-        info = cell.get("metadata", {}).get("nbgrader", {})
-        grade_id = info.get("grade_id")
-        if cell.cell_type != "code" or not info.get("grade") or grade_id not in cells:
+        grade_id = tracked.grade_id(cell)
+        if cell.cell_type != "code" or not tracked.is_test(cell) or grade_id not in cells:
             continue
         if not (cells[grade_id].get("auto_score") or 0) > 0:
             continue

@@ -1,15 +1,13 @@
-"""The course's gradebook and the grading ledger: where results are kept.
+"""Putting results into the course's gradebook, nbgrader's record of scores.
 
-nbgrader's gradebook (``gradebook.db``) is the record of scores. Beside it, the ledger
-(``.grading/<lesson>/<student>.json``) remembers which version of a submission was graded,
-how, and what was repaired or went wrong, so a repeated run skips what is already graded and
-an interrupted run picks up where it stopped.
+The ledger beside it (:class:`course_helpers.classroom.model.LedgerEntry`) remembers which
+version of a submission was graded, so a repeated run skips what is already graded and an
+interrupted run picks up where it stopped.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import subprocess
@@ -17,11 +15,9 @@ import sys
 import tempfile
 import warnings
 from pathlib import Path
-from typing import Any
 
+from course_helpers.classroom.model import Classroom, db_url
 from course_helpers.classroom.worker import Graded
-
-LEDGER = ".grading"
 
 
 class RecordError(RuntimeError):
@@ -36,44 +32,9 @@ def tools_on_path() -> None:
         os.environ["PATH"] = os.pathsep.join([scripts, *parts])
 
 
-def db_url(path: Path) -> str:
-    return f"sqlite:///{path}"
-
-
 def digest(path: Path) -> str:
     """A fingerprint of one submitted file."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def ledger_path(root: Path, lesson: str, student: str) -> Path:
-    return root / LEDGER / lesson / f"{student}.json"
-
-
-def read_ledger(root: Path, lesson: str, student: str) -> dict[str, Any] | None:
-    try:
-        return json.loads(ledger_path(root, lesson, student).read_text())
-    except (OSError, ValueError):
-        return None
-
-
-def write_ledger(root: Path, lesson: str, student: str, entry: dict[str, Any]) -> None:
-    path = ledger_path(root, lesson, student)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".tmp")
-    partial.write_text(json.dumps(entry, ensure_ascii=False, indent=1))
-    partial.replace(path)  # atomic: a ledger entry is either whole or absent
-
-
-def ledger(root: Path, lesson: str) -> dict[str, dict[str, Any]]:
-    """Every student's ledger entry for a lesson."""
-    folder = root / LEDGER / lesson
-    entries = {}
-    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-        try:
-            entries[path.stem] = json.loads(path.read_text())
-        except ValueError:
-            continue
-    return entries
 
 
 def _generate(root: Path, lesson: str, database: Path, release: Path) -> None:
@@ -100,32 +61,30 @@ def template_gradebook(root: Path, lessons: list[str], scratch: Path) -> Path:
     return database
 
 
-def ensure_lessons(root: Path, gradebook: Path, lessons: list[str], template: Path,
-                   course_id: str) -> None:
+def ensure_lessons(course: Classroom, lessons: list[str], template: Path) -> None:
     """Make sure the course's gradebook knows every lesson being graded."""
     from nbgrader.api import Gradebook
 
-    if not gradebook.exists():
-        shutil.copy2(template, gradebook)
+    if not course.gradebook.exists():
+        shutil.copy2(template, course.gradebook)
         return
-    with Gradebook(db_url(gradebook), course_id) as book:
+    with Gradebook(course.db_url, course.course_id) as book:
         known = {assignment.name for assignment in book.assignments}
     for lesson in lessons:
         if lesson not in known:
             with tempfile.TemporaryDirectory() as scratch:
-                _generate(root, lesson, gradebook, Path(scratch) / "release")
+                _generate(course.root, lesson, course.gradebook, Path(scratch) / "release")
 
 
-def save(root: Path, gradebook: Path, course_id: str, graded: Graded,
-         timestamp: str | None) -> None:
+def save(course: Classroom, graded: Graded, timestamp: str | None) -> None:
     """Put a graded submission into the course: its autograded notebook and its scores."""
     from nbgrader.api import Gradebook
 
-    target = root / "autograded" / graded.student / graded.lesson
+    target = course.autograded(graded.student, graded.lesson)
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(graded.autograded, target)
-    with Gradebook(db_url(gradebook), course_id) as book, warnings.catch_warnings():
+    with Gradebook(course.db_url, course.course_id) as book, warnings.catch_warnings():
         # nbgrader's own autoflush warnings (SQLAlchemy), harmless, would clutter the report.
         warnings.simplefilter("ignore")
         book.update_or_create_student(graded.student)
@@ -147,27 +106,27 @@ def save(root: Path, gradebook: Path, course_id: str, graded: Graded,
         book.db.commit()
 
 
-def forget(root: Path, gradebook: Path, course_id: str, lesson: str, student: str) -> None:
+def forget(course: Classroom, lesson: str, student: str) -> None:
     """Remove a submission's old scores when its new version could not be graded."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    if gradebook.exists():
-        with Gradebook(db_url(gradebook), course_id) as book:
+    if course.gradebook.exists():
+        with Gradebook(course.db_url, course.course_id) as book:
             try:
                 book.remove_submission(lesson, student)
             except MissingEntry:
                 pass
-    target = root / "autograded" / student / lesson
+    target = course.autograded(student, lesson)
     if target.exists():
         shutil.rmtree(target)
 
 
-def has_submission(gradebook: Path, course_id: str, lesson: str, student: str) -> bool:
+def has_submission(course: Classroom, lesson: str, student: str) -> bool:
     from nbgrader.api import Gradebook, MissingEntry
 
-    if not gradebook.exists():
+    if not course.gradebook.exists():
         return False
-    with Gradebook(db_url(gradebook), course_id) as book:
+    with Gradebook(course.db_url, course.course_id) as book:
         try:
             book.find_submission(lesson, student)
         except MissingEntry:

@@ -22,6 +22,7 @@ class Limits:
     """How long and how big one submission may get."""
 
     cell_timeout: int = 60
+    kernel_startup: int = 60
     submission_timeout: int = 600
     memory_bytes: int = 4 * 2**30
     max_output_chars: int = 100_000
@@ -93,7 +94,7 @@ def autograde(task: Task) -> Graded:
     config.CourseDirectory.student_id = task.student
     config.CourseDirectory.source_directory = "source"
     config.IsolatedExecute.timeout = task.limits.cell_timeout
-    config.IsolatedExecute.startup_timeout = 60
+    config.IsolatedExecute.startup_timeout = task.limits.kernel_startup
     config.IsolatedExecute.shutdown_kernel = "immediate"
     config.IsolatedExecute.kernel_manager_class = WarmKernelManager
     config.IsolatedExecute.extra_arguments = ["--HistoryManager.hist_file=:memory:"]
