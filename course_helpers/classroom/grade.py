@@ -22,7 +22,7 @@ from typing import Any, TextIO
 
 import nbformat
 
-from course_helpers.classroom import cells, pool, record, sandbox
+from course_helpers.classroom import cells, pool, record, sandbox, static
 from course_helpers.classroom.intake import read_submission
 from course_helpers.classroom.model import Classroom, LedgerEntry
 from course_helpers.classroom.progress import Progress
@@ -180,6 +180,12 @@ class _Run:
             for grade_id in graded.unproven:
                 graded.cells[grade_id]["auto_score"] = 0.0
             notes.append(msg("classroom.note.unproven", cells=", ".join(graded.unproven)))
+        submitted = nbformat.read(task.notebook, as_version=4)
+        for question, use in static.delegations(task.lesson, submitted).items():
+            test = graded.cells.get(f"{question}-test")
+            if test is not None:
+                test["auto_score"] = 0.0
+            notes.append(msg("grading.note.delegated", question=question, use=use))
         record.save(self.course, graded, task.timestamp)
         score = sum(float(c["auto_score"] or 0) for c in graded.cells.values())
         top = sum(float(c["max_score"] or 0) for c in graded.cells.values())

@@ -22,4 +22,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "bubblewrap 无法在本机创建沙箱（{detail}），通常是系统禁止了非特权用户命名空间",
         "en": "bubblewrap cannot make a sandbox here ({detail}); usually unprivileged user namespaces are turned off",
     },
+    "grading.note.delegated": {
+        "zh": "{question} 的答案把工作交给了 {use}，而不是自己实现；它的测试单元格记 0 分（评分器在内核之外检查源代码）。",
+        "en": "The answer to {question} hands its work to {use} instead of doing it itself; its test cell scores zero (the grader reads the source, outside the kernel).",
+    },
 }

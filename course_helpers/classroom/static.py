@@ -1,0 +1,161 @@
+"""Checks the grader makes on a submission's source, outside the kernel.
+
+Some answers pass every check on their outputs while doing none of the work: an optimizer
+class whose ``step()`` builds a ``torch.optim.SGD`` and calls it gives torch's own numbers.
+No output can tell, and whatever runs in the kernel the student controls, so the grader reads
+the source instead. Starting from what an answer cell defines, it follows every name the
+answer uses to the student's other definitions, in any cell, and looks for the forbidden
+uses a lesson names.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from nbformat import NotebookNode
+
+from course_helpers.classroom import cells
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Questions whose answers must do the work themselves, not hand it to a module."""
+
+    questions: tuple[str, ...]
+    module: str                  # e.g. "torch.optim"
+    allowed: frozenset[str]      # names of that module an answer may use
+
+
+RULES: dict[str, Rule] = {
+    # The custom optimizers subclass torch.optim.Optimizer; torch's own optimizers and their
+    # functional forms would do the work for them.
+    "05_custom_optimizers": Rule(("q1", "q2", "q3"), "torch.optim", frozenset({"Optimizer"})),
+}
+# Ways to reach any module by a name the source does not spell out.
+_DYNAMIC = frozenset({"__import__", "import_module", "eval", "exec", "compile"})
+
+
+def delegations(lesson: str, notebook: NotebookNode) -> dict[str, str]:
+    """question -> the forbidden use its answer reaches (only questions that have one)."""
+    rule = RULES.get(lesson)
+    if rule is None:
+        return {}
+    student = [cell for cell in notebook.cells
+               if cell.cell_type == "code" and not cells.is_protected(cell)]
+    definitions: dict[str, list[ast.AST]] = {}
+    trees = {id(cell): _parse(cell.source) for cell in student}
+    for tree in trees.values():
+        for node in tree.body if tree else []:
+            for name in _defined(node):
+                definitions.setdefault(name, []).append(node)
+    aliases = _module_aliases([t for t in trees.values() if t], rule.module)
+    found: dict[str, str] = {}
+    for cell in student:
+        question = (cells.grade_id(cell) or "").removesuffix("-solution")
+        tree = trees[id(cell)]
+        if question not in rule.questions or not cells.is_answer(cell) or tree is None:
+            continue
+        for node in _reachable(tree.body, definitions):
+            use = _forbidden(node, rule, aliases)
+            if use:
+                found[question] = use
+                break
+    return found
+
+
+def _parse(source: str) -> ast.Module | None:
+    # IPython magics and shell escapes are not Python; they cannot define an answer.
+    lines = ["" if line.lstrip().startswith(("%", "!")) else line
+             for line in source.splitlines()]
+    try:
+        return ast.parse("\n".join(lines))
+    except SyntaxError:
+        return None
+
+
+def _defined(node: ast.AST) -> list[str]:
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return [node.name]
+    if isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+    if isinstance(node, ast.Import | ast.ImportFrom):
+        return [(a.asname or a.name).split(".")[0] for a in node.names]
+    return []
+
+
+def _reachable(start: list[ast.stmt], definitions: dict[str, list[ast.AST]]) -> Iterator[ast.AST]:
+    """Every node of ``start`` and of the student's definitions it uses, once."""
+    seen: set[int] = set()
+    todo: list[ast.AST] = list(start)
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        # A function's own variables are not the student's module-level names.
+        local = {n.id for n in ast.walk(node)
+                 if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+        local |= {a.arg for a in ast.walk(node) if isinstance(a, ast.arg)}
+        for inner in ast.walk(node):
+            yield inner
+            if isinstance(inner, ast.Name) and inner.id in definitions and (
+                    inner.id not in local or node in definitions[inner.id]):
+                todo.extend(definitions[inner.id])
+
+
+def _module_aliases(trees: Iterable[ast.Module], module: str) -> set[str]:
+    """Names bound to ``module`` itself, such as ``o`` in ``import torch.optim as o``."""
+    parent, _, leaf = module.rpartition(".")
+    aliases = set()
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                aliases |= {a.asname for a in node.names if a.name == module and a.asname}
+            elif isinstance(node, ast.ImportFrom) and node.module == parent:
+                aliases |= {a.asname or a.name for a in node.names if a.name == leaf}
+            elif isinstance(node, ast.Assign) and _dotted(node.value) == module:
+                aliases |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    return aliases
+
+
+def _dotted(node: ast.AST) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        return ".".join([node.id, *reversed(parts)])
+    return None
+
+
+def _forbidden(node: ast.AST, rule: Rule, aliases: set[str]) -> str | None:
+    """The forbidden use ``node`` makes, spelled as in the source, or None."""
+    prefix = rule.module + "."
+    if isinstance(node, ast.Attribute):
+        name = _dotted(node)
+        if name is None:
+            return None
+        head, _, rest = name.partition(".")
+        full = f"{rule.module}.{rest}" if head in aliases and rest else name
+        if full.startswith(prefix) and full[len(prefix):].split(".")[0] not in rule.allowed:
+            return name
+    elif isinstance(node, ast.ImportFrom) and node.module and (
+            node.module == rule.module or node.module.startswith(prefix)):
+        names = {a.name for a in node.names}
+        if node.module != rule.module or names - rule.allowed:
+            return f"from {node.module} import {', '.join(sorted(names))}"
+    elif isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.name.startswith(prefix):
+                return f"import {alias.name}"
+    elif isinstance(node, ast.Call):
+        called = _dotted(node.func) or ""
+        if called.rsplit(".", 1)[-1] in _DYNAMIC:
+            return called
+        if called in ("getattr", "vars") and node.args and (
+                _dotted(node.args[0]) in aliases | {rule.module}):
+            return f"{called}({_dotted(node.args[0])}, …)"
+    return None
