@@ -12,6 +12,13 @@ grade raises :class:`CheckFailed` and shows no marker. The grader counts a test 
 its outputs hold the markers of the checks it calls (:func:`pass_markers` reads them), so a
 check that was replaced, removed by an input transformer or whose failure was swallowed
 scores nothing. JupyterLab renders the ``text/html`` of the same bundle and ignores the marker.
+
+The outcome record. Just before a failing grade raises, it shows one more display_data whose
+bundle holds :data:`OUTCOME_MIME`: the same fields with ``"status"`` (``incorrect`` or
+``not_attempted``) and ``"diagnosis"``, the first detail of the outcome as data
+(``{"key": "diag.scaled", "params": {...}}``, strict JSON, at most :data:`MAX_OUTCOME_CHARS`).
+The instructor's mistake report counts these; it never raises a score. The bundle's text is
+empty, so neither JupyterLab nor a feedback page shows anything for it.
 """
 
 from __future__ import annotations
@@ -20,10 +27,18 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from course_helpers.outcome import Outcome
+from course_helpers.i18n import Message
+from course_helpers.outcome import Outcome, Status
 
 CHECK_MIME = "application/vnd.course-helpers.check+json"
 """The mime type of the pass marker in a passing check's display_data."""
+
+OUTCOME_MIME = "application/vnd.course-helpers.outcome+json"
+"""The mime type of a failing check's outcome as data (status and diagnosis)."""
+
+MAX_OUTCOME_CHARS = 4000
+"""The largest outcome record, as JSON text; a bigger diagnosis keeps only its key."""
+_MAX_TEXT = 200
 
 
 class CheckFailed(AssertionError):
@@ -41,6 +56,33 @@ def marker_bundle(outcome: Outcome, marker: Mapping[str, Any]) -> dict[str, Any]
     """The display bundle of a passing grade: plain text, HTML and the pass marker."""
     return {"text/plain": repr(outcome), "text/html": outcome._repr_html_(),
             CHECK_MIME: dict(marker)}
+
+
+def outcome_bundle(outcome: Outcome, marker: Mapping[str, Any]) -> dict[str, Any]:
+    """The display bundle of a failing grade: no text, and the outcome as plain data."""
+    problem = outcome.details[0] if outcome.details else None
+    diagnosis = (message_data(problem)
+                 if outcome.status is Status.INCORRECT and problem is not None else None)
+    record = {**marker, "status": outcome.status.value, "diagnosis": diagnosis}
+    if len(json.dumps(record, allow_nan=False)) > MAX_OUTCOME_CHARS and diagnosis:
+        record["diagnosis"] = {"key": diagnosis["key"], "params": {}}
+    # An empty text/plain: without a type it knows, nbconvert would warn on every page.
+    return {"text/plain": "", OUTCOME_MIME: record}
+
+
+def message_data(message: Message, depth: int = 0) -> dict[str, Any]:
+    """A message as strict JSON: its key and its parameters (numbers stay numbers)."""
+    params: dict[str, Any] = {}
+    for name, value in list(message.params.items())[:20]:
+        if isinstance(value, Message):
+            params[str(name)] = (message_data(value, depth + 1) if depth < 2
+                                 else {"key": value.key, "params": {}})
+        elif value is None or isinstance(value, bool | int) or (
+                isinstance(value, float) and value == value and abs(value) != float("inf")):
+            params[str(name)] = value
+        else:
+            params[str(name)] = str(value)[:_MAX_TEXT]
+    return {"key": str(message.key)[:_MAX_TEXT], "params": params}
 
 
 def pass_markers(outputs: list[dict[str, Any]]) -> list[dict[str, Any]]:

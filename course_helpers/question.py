@@ -26,7 +26,7 @@ import torch
 
 from course_helpers import guard, trusted
 from course_helpers.diagnose import diagnose_exception, diagnose_repeat
-from course_helpers.grading import CheckFailed, marker_bundle
+from course_helpers.grading import CheckFailed, marker_bundle, outcome_bundle
 from course_helpers.i18n import Message, msg
 from course_helpers.outcome import Note, Outcome, ShownNote, ShownOutcome, ShownText, Status
 
@@ -185,6 +185,10 @@ class Question:
         nested = _running[0] > 0
         outcome = Question._guarded(self, answer, hidden)
         if outcome.status is not Status.CORRECT:
+            if not nested:  # the outcome as data, for the instructor's mistake report
+                _show_record(outcome_bundle(outcome, {"question": str(self.name),
+                                                      "key": str(self.key),
+                                                      "hidden": bool(hidden)}))
             raise CheckFailed(outcome)
         if nested:
             _show(outcome)
@@ -241,6 +245,11 @@ def _compare_snapshots(first: Any, second: Any) -> Message | None:
             if problem is not None:
                 return problem
     return None
+
+
+def _show_record(bundle: dict[str, Any]) -> None:
+    if _get_ipython is not None and _display is not None and _get_ipython() is not None:
+        _display(bundle, raw=True)
 
 
 def _show(obj: object, marker: dict[str, Any] | None = None) -> None:
