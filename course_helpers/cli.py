@@ -150,11 +150,38 @@ def cmd_feedback(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from course_helpers.classroom.export import export_grades
+    from course_helpers.classroom.lms import MappingError, export_for_lms
 
     root = find_root(args.root)
-    target = args.output or root / "grades.csv"
-    count = export_grades(root, _selected(root, args.lessons) or lessons(root), target)
+    chosen = _selected(root, args.lessons) or lessons(root)
+    if args.format == "csv":
+        target = args.output or root / "grades.csv"
+        count = export_grades(root, chosen, target)
+    else:
+        target = args.output or root / f"grades-{args.format}.csv"
+        if args.id_map is not None and not args.id_map.is_file():
+            return _fail(msg("cli.no_such_path", path=str(args.id_map)))
+        try:
+            done = export_for_lms(root, chosen, target, args.format, args.id_map)
+        except MappingError as error:
+            return _fail(error.message)
+        if done.unmapped:
+            _say(msg("lms.unmapped", students=", ".join(done.unmapped)))
+        count = done.students
     _say(msg("cli.export_done", rows=count, path=str(target)))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from course_helpers.classroom.mistakes_page import NothingGraded, write_report
+
+    root = find_root(args.root)
+    chosen = _selected(root, args.lessons) or lessons(root)
+    try:
+        page, numbers = write_report(root, chosen, args.output or root / "report.html")
+    except NothingGraded:
+        return _fail(msg("report.nothing_graded", lessons=", ".join(chosen)))
+    _say(msg("cli.report_done", html=str(page), json=str(numbers)))
     return 0
 
 
@@ -227,8 +254,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="导出成绩 CSV / export grades as CSV")
     export.add_argument("lessons", nargs="*")
-    export.add_argument("--output", type=Path, default=None, help="默认 grades.csv")
+    export.add_argument("--output", type=Path, default=None,
+                        help="默认 grades.csv 或 grades-<格式>.csv / "
+                             "default grades.csv or grades-<format>.csv")
+    export.add_argument("--format", choices=("csv", "canvas", "moodle"), default="csv",
+                        help="csv（默认）、Canvas 或 Moodle 的成绩导入文件 / csv (default), or "
+                             "the grade import file of Canvas or Moodle")
+    export.add_argument("--id-map", type=Path, default=None,
+                        help="学号对照 CSV：student 列加上 LMS 的列 / id mapping CSV: a student "
+                             "column plus the LMS's own columns")
     export.set_defaults(run=cmd_export)
+
+    report = commands.add_parser(
+        "report", help="全班错题报告（HTML 和 JSON） / what the class got wrong (HTML and JSON)")
+    report.add_argument("lessons", nargs="*")
+    report.add_argument("--output", type=Path, default=None,
+                        help="默认 report.html（数据写在同名 .json） / default report.html "
+                             "(numbers in the .json beside it)")
+    report.set_defaults(run=cmd_report)
 
     demo = commands.add_parser(
         "demo", help="用示例作业演示整个流程 / the whole pipeline on a sample class")

@@ -18,11 +18,23 @@ def export_grades(root: Path, lessons: list[str], target: Path) -> int:
     status says whether a submission was graded, could not be graded (with the reason from
     the grading ledger) or is missing.
     """
+    rows = grade_rows(root, lessons)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # utf-8-sig so that spreadsheet programs read Chinese names correctly.
+    with target.open("w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    return len(rows)
+
+
+def grade_rows(root: Path, lessons: list[str]) -> list[dict[str, str]]:
+    """One row (the columns of :data:`COLUMNS`) per student and lesson, students sorted."""
     from nbgrader.api import Gradebook, MissingEntry
 
     record.tools_on_path()
     course = Classroom.at(root)
-    rows: list[dict[str, object]] = []
+    rows: list[dict[str, str]] = []
     students: set[str] = set()
     ledgers = {lesson: course.ledger(lesson) for lesson in lessons}
     for entries in ledgers.values():
@@ -57,10 +69,4 @@ def export_grades(root: Path, lessons: list[str], target: Path) -> int:
                 rows.append({"student": student, "lesson": lesson, "score": "0",
                              "max_score": f"{maxima.get(lesson, 0):g}", "status": "missing",
                              "reason": ""})
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # utf-8-sig so that spreadsheet programs read Chinese names correctly.
-    with target.open("w", newline="", encoding="utf-8-sig") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
-    return len(rows)
+    return rows

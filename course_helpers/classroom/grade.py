@@ -22,7 +22,7 @@ from typing import Any, TextIO
 
 import nbformat
 
-from course_helpers.classroom import cells, pool, record, sandbox, static
+from course_helpers.classroom import cells, outcomes, pool, record, sandbox, static
 from course_helpers.classroom.intake import read_submission
 from course_helpers.classroom.model import Classroom, LedgerEntry
 from course_helpers.classroom.progress import Progress
@@ -181,16 +181,20 @@ class _Run:
                 graded.cells[grade_id]["auto_score"] = 0.0
             notes.append(msg("classroom.note.unproven", cells=", ".join(graded.unproven)))
         submitted = nbformat.read(task.notebook, as_version=4)
+        delegated: dict[str, Message] = {}
         for question, use in static.delegations(task.lesson, submitted).items():
             test = graded.cells.get(f"{question}-test")
             if test is not None:
                 test["auto_score"] = 0.0
-            notes.append(msg("grading.note.delegated", question=question, use=use))
+            delegated[question] = msg("grading.note.delegated", question=question, use=use)
+            notes.append(delegated[question])
         record.save(self.course, graded, task.timestamp)
         score = sum(float(c["auto_score"] or 0) for c in graded.cells.values())
         top = sum(float(c["max_score"] or 0) for c in graded.cells.values())
         self.course.write_ledger(task.lesson, task.student, LedgerEntry(
-            "graded", state.digest, score, top, notes=notes, seconds=seconds))
+            "graded", state.digest, score, top, notes=notes, seconds=seconds,
+            questions=outcomes.graded_records(self.course, task.student, task.lesson,
+                                              graded, delegated, state.notes)))
         self.rows.append(Row(task.student, task.lesson, "graded", score, top, notes=notes,
                              seconds=seconds))
         self.progress.finished(True, f"{task.student} {task.lesson}: {score:g}/{top:g}")

@@ -107,6 +107,8 @@ class LedgerEntry:
     reason: Message | None = None    # why it failed
     notes: list[Message] = field(default_factory=list)  # what was repaired or set aside
     seconds: float = 0.0
+    # One record per graded question (see classroom.outcomes), kept as plain JSON here.
+    questions: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"status": self.status, "digest": self.digest,
@@ -116,6 +118,8 @@ class LedgerEntry:
             data.update(score=self.score, max_score=self.max_score)
         if self.reason is not None:
             data["reason"] = _message_data(self.reason)
+        if self.questions:
+            data["questions"] = self.questions
         return data
 
     @classmethod
@@ -125,7 +129,8 @@ class LedgerEntry:
                    float(data.get("max_score", 0)),
                    _message_from(reason) if reason else None,
                    [_message_from(n) for n in data.get("notes", [])],
-                   float(data.get("seconds", 0)))
+                   float(data.get("seconds", 0)),
+                   [q for q in data.get("questions", []) if isinstance(q, dict)])
 
 
 def _message_data(message: Message) -> dict[str, Any]:

@@ -106,3 +106,85 @@ MESSAGES.update({
     "cli.feedback_done": {"zh": "已生成 {count} 个反馈页面。", "en": "{count} feedback pages written."},
     "cli.export_done": {"zh": "已导出 {rows} 行成绩到 {path}。", "en": "{rows} grade rows written to {path}."},
 })
+
+# --- the mistake report (course-helpers report) ------------------------------------------------
+MESSAGES.update({
+    "report.diag.unproven": {
+        "zh": "检查单元格没有真正运行检查（测试代码被改动或绕过），记 0 分。",
+        "en": "The test cell did not really run its check (the test code was changed or bypassed); it scores zero.",
+    },
+    "report.diag.timeout": {"zh": "单元格超过时限，被中断了。", "en": "The cell ran past the time limit and was interrupted."},
+    "report.diag.kernel_died": {"zh": "运行这个单元格时内核退出了。", "en": "The kernel died while this cell ran."},
+    "report.diag.error": {
+        "zh": "检查没有完成：测试单元格因 {error} 而停止。",
+        "en": "The check did not finish: the test cell stopped with {error}.",
+    },
+    "report.diag.none": {"zh": "答案不对，但没有具体的诊断。", "en": "The answer is wrong, with no specific diagnosis."},
+    "report.title": {"zh": "全班错在哪里", "en": "What the class got wrong"},
+    "report.summary": {
+        "zh": "{lessons}：{students} 名学生，{submissions} 份作业，其中 {failed} 份未能评分。",
+        "en": "{lessons}: {students} students, {submissions} hand-ins, {failed} of which could not be graded.",
+    },
+    "report.no_code": {"zh": "本报告不含学生的代码。", "en": "This report holds no student code."},
+    "report.section.lessons": {"zh": "每一课、每道练习的结果", "en": "Results by lesson and exercise"},
+    "report.section.diagnoses": {"zh": "最常见的错误（按学生人数排序）", "en": "The most common mistakes, by number of students"},
+    "report.section.difficulty": {"zh": "练习从难到易（按通过率）", "en": "Exercises from hardest to easiest (by pass rate)"},
+    "report.section.scores": {"zh": "分数分布", "en": "Score distribution"},
+    "report.section.students": {"zh": "每位学生遇到的错误（答疑时用）", "en": "Mistakes by student, for office hours"},
+    "report.section.not_run": {"zh": "未能评分的作业", "en": "Hand-ins that could not be graded"},
+    "report.column.rank": {"zh": "排名", "en": "Rank"},
+    "report.column.lesson": {"zh": "课程", "en": "Lesson"},
+    "report.column.exercise": {"zh": "练习", "en": "Exercise"},
+    "report.column.correct": {"zh": "通过", "en": "Passed"},
+    "report.column.incorrect": {"zh": "未通过", "en": "Failed"},
+    "report.column.not_attempted": {"zh": "未作答", "en": "Not attempted"},
+    "report.column.not_run": {"zh": "未能运行", "en": "Could not run"},
+    "report.column.pass_rate": {"zh": "通过率", "en": "Pass rate"},
+    "report.column.students": {"zh": "学生人数", "en": "Students"},
+    "report.column.diagnosis": {"zh": "诊断", "en": "Diagnosis"},
+    "report.column.where": {"zh": "出现在", "en": "Where"},
+    "report.column.student": {"zh": "学生", "en": "Student"},
+    "report.column.score": {"zh": "分数", "en": "Score"},
+    "report.column.found": {"zh": "遇到的错误", "en": "Mistakes"},
+    "report.column.reason": {"zh": "原因", "en": "Reason"},
+    "report.hidden": {"zh": "（隐藏输入）", "en": "(hidden inputs)"},
+    "report.none": {"zh": "没有。", "en": "None."},
+    "report.all_correct": {"zh": "全部正确", "en": "all correct"},
+    "report.missing": {"zh": "未提交", "en": "not handed in"},
+    "report.failed": {"zh": "未能评分", "en": "could not be graded"},
+    "report.figure.diagnoses": {"zh": "每种错误的学生人数", "en": "Students per mistake"},
+    "report.figure.difficulty": {"zh": "每道练习的结果", "en": "Results per exercise"},
+    "report.figure.scores": {"zh": "{lesson} 的分数分布", "en": "Scores in {lesson}"},
+    "report.figure.students": {"zh": "学生人数", "en": "students"},
+    "report.figure.hand_ins": {"zh": "作业份数", "en": "hand-ins"},
+    "report.figure.score": {"zh": "分数", "en": "score"},
+    "report.nothing_graded": {
+        "zh": "{lessons} 还没有评过分的作业。先运行 course-helpers grade。",
+        "en": "Nothing of {lessons} has been graded yet. Run course-helpers grade first.",
+    },
+    "cli.report_done": {"zh": "已写出报告 {html}，数据在 {json}。", "en": "Report written to {html}; its numbers are in {json}."},
+})
+
+# --- grades for a learning management system (course-helpers export --format) ---------------------
+MESSAGES.update({
+    "lms.mapping_unreadable": {
+        "zh": "无法读取学号对照文件 {path}（{detail}）。",
+        "en": "The id mapping file {path} cannot be read ({detail}).",
+    },
+    "lms.mapping_no_student": {
+        "zh": "学号对照文件 {path} 的第一行必须有 student 列（课程里的学生 id）。",
+        "en": "The first row of the id mapping file {path} must have a student column (the course's student id).",
+    },
+    "lms.mapping_unknown_columns": {
+        "zh": "学号对照文件 {path} 里有 {lms} 的导入文件没有的列：{columns}。可用的列：{allowed}。",
+        "en": "The id mapping file {path} has columns that {lms}'s import file does not: {columns}. Allowed: {allowed}.",
+    },
+    "lms.mapping_duplicate": {
+        "zh": "学号对照文件 {path} 里，学生 {student} 出现了不止一次。",
+        "en": "Student {student} appears more than once in the id mapping file {path}.",
+    },
+    "lms.unmapped": {
+        "zh": "学号对照文件里没有这些学生，按课程里的 id 导出：{students}。",
+        "en": "Not in the id mapping file, so exported under their course ids: {students}.",
+    },
+})
