@@ -1,7 +1,7 @@
 """The whole pipeline on a sample class, in a scratch copy of the course: the first thing a
-new instructor runs. Release, collect, grade, feedback, export — each the same function the
-real commands call. Before grading it says who is who in the class; after grading it says,
-student by student, what the grader found."""
+new instructor runs. Release, collect, grade, feedback, export and the mistake report — each
+the same function the real commands call. Before grading it says who is who in the class;
+after grading it says, student by student, what the grader found."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from course_helpers.classroom.collect import Collected, collect, lesson_modules
 from course_helpers.classroom.export import export_grades
 from course_helpers.classroom.feedback import generate_feedback
 from course_helpers.classroom.grade import ClassReport, grade_class
+from course_helpers.classroom.mistakes_page import write_report
 from course_helpers.classroom.worker import Limits
 from course_helpers.course import RELEASE, copy_course
 from course_helpers.i18n import Message, msg
@@ -24,7 +25,7 @@ DEMO_LIMITS = Limits(cell_timeout=10, submission_timeout=180)
 
 
 def run_demo(root: Path, out: TextIO, where: Path | None = None) -> tuple[Path, ClassReport]:
-    """Release, collect, grade, give feedback and export for the sample class."""
+    """Release, collect, grade, give feedback, export and report on the sample class."""
     from course_helpers.classroom.report import summary
     from course_helpers.release import release
 
@@ -70,6 +71,10 @@ def run_demo(root: Path, out: TextIO, where: Path | None = None) -> tuple[Path, 
     csv_path = course / "grades.csv"
     export_grades(course, [lesson], csv_path)
     print(f"  {csv_path}", file=out)
+
+    say("6. 全班错在哪里", "6. What the class got wrong")
+    page, numbers = write_report(course, [lesson], course / "report.html")
+    print(f"  {page}\n  {numbers}", file=out)
     print(f"\n演示课程目录 / Demo course folder: {course}", file=out)
     return course, report
 
