@@ -183,10 +183,15 @@ def check_against_finite_difference(actual: object, fn: Callable[[torch.Tensor],
                                     x: torch.Tensor, expect: Expect | None = None
                                     ) -> Message | None:
     """Check a derivative against a finite-difference estimate at ``x``."""
+    return check_against_estimate(actual, finite_difference(fn, x), expect)
+
+
+def check_against_estimate(actual: object, estimate: torch.Tensor,
+                           expect: Expect | None = None) -> Message | None:
+    """Check a derivative against a float64 central-difference ``estimate``."""
     expect = expect or Expect(what=msg("what.gradient"), requires_grad=False)
     if actual is None:
         return msg("diag.grad_none", what=expect.what)
-    estimate = finite_difference(fn, x)
     if trusted.is_plain(actual):
         # A central difference in float64 is good to about 1e-8; never demand more than that.
         rtol, atol = tolerances(trusted.dtype(actual), expect)

@@ -650,11 +650,14 @@ def _watch_value(value: Any, label: str, watches: list[Any], functions: _Functio
                 _watch_value(item, f"{label}.{key}", watches, functions, seen, depth + 1)
 
 
-def register_question(question: Any) -> None:
-    """Snapshot a question's fields and cases (called when it is created)."""
+def register_question(question: Any, label: str | None = None) -> None:
+    """Snapshot a question's fields and cases (called when it is created).
+
+    The answer key's entry for a question is watched the same way, under the question's name.
+    """
     watches: list[Any] = []
     functions = _Functions()
-    label = f"{getattr(question, 'name', '?')}"
+    label = label or f"{getattr(question, 'name', '?')}"
     _watch_value(question, label, watches, functions, set())
     if not watches:  # not a dataclass instance with a __dict__: nothing to compare
         return

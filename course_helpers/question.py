@@ -15,22 +15,26 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import importlib
 import inspect
 import io
+import sys
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import InitVar, dataclass, field, replace
 from typing import Any
 
 import torch
 
-from course_helpers import guard, trusted
+from course_helpers import checkdata, guard, trusted
 from course_helpers.diagnose import diagnose_exception, diagnose_repeat
 from course_helpers.grading import CheckFailed, marker_bundle, outcome_bundle
 from course_helpers.i18n import Message, msg
 from course_helpers.outcome import Note, Outcome, ShownNote, ShownOutcome, ShownText, Status
 
-Judge = Callable[[Any, "Case"], Message | None]
+# A diagnosis is a catalogue key with its numbers; it becomes text only when it is shown.
+Diagnosis = Message
+Judge = Callable[..., Diagnosis | None]  # (result, case, expected) -> Diagnosis | None
 
 # Taken when the setup cell imports the course: a later ``IPython.display.display = ...``
 # cannot hide or fake what a check shows.
@@ -76,55 +80,161 @@ class _Raised(Exception):
 class Question:
     """An exercise checked by calling the student's function on known inputs.
 
-    ``judge(result, case)`` returns ``None`` for a right result or a message naming what is
-    wrong. ``repeat`` calls the function twice on the first case to catch state that leaks
-    between calls (a gradient that keeps accumulating in a global tensor).
+    A lesson declares its questions with :func:`declare`, which numbers them in order. Each
+    question names the function the student writes, its visible cases and how a result is
+    judged: ``judge(result, case, expected)`` returns ``None`` for a right result or a
+    :data:`Diagnosis`. ``expected`` is plain data: for a visible case it comes from the check
+    data compiled at release time (:mod:`course_helpers.checkdata`), for a hidden case from
+    the answer key, which only the self-study install and the grader have.
+
+    Declared hooks, all optional:
+
+    * ``call(answer, case, args)`` runs the student's answer on private copies of the
+      arguments (default ``answer(*args)``); whatever it raises reaches ``explain``.
+    * ``explain(error)`` names a lesson's usual cause of an error raised by the answer, or
+      returns ``None`` for the general explanation.
+    * ``rename`` maps a general diagnosis key to the lesson's own wording of it.
+    * ``repeat`` compares a second call on the first case with the first result (state that
+      leaks between calls); ``again`` judges the second call in full (a loop run twice).
     """
 
-    key: str
-    number: str
     points: int
-    name: str
-    reference: Callable[..., Any]
     judge: Judge
     visible: Sequence[Case]
-    hidden: Sequence[Case] = ()
+    function: str = ""
     repeat: bool = True
+    again: bool = False
+    call: Callable[..., Any] | None = None
+    explain: Callable[[Exception], Diagnosis | None] | None = None
+    rename: dict[str, str] = field(default_factory=dict)
+    # Set by ``declare`` from the order of declaration.
+    key: str = ""
+    number: str = ""
+    name: str = ""
+    lesson: str = ""
+    index: int = -1
+    # Only for questions written before ``declare``: their key travels with them.
+    reference: InitVar[Callable[..., Any] | None] = None
+    hidden: InitVar[Sequence[Case] | None] = None
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, reference: Callable[..., Any] | None,
+                      hidden: Sequence[Case] | None) -> None:
+        if reference is not None:
+            self._legacy = _LegacyAnswer(reference, tuple(hidden or ()))
+            self.function = self.function or reference.__name__
         # Snapshot of the fields and cases, verified whenever this question is checked.
         guard.register_question(self)
+
+    # ---- the answer key: present in the self-study install, absent in the assessed one ----
+    def _answer(self) -> Any:
+        legacy = self.__dict__.get("_legacy")
+        if legacy is not None:
+            return legacy
+        return answer_key(self.lesson, self.index)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for what the instance does not hold: the parts of the answer key.
+        if name in _FROM_KEY and not name.startswith("_"):
+            answer = self._answer()
+            if answer is not None:
+                if name == "solution":
+                    return lambda: Question._solution(self, answer.reference)
+                return getattr(answer, name)
+        raise AttributeError(name)
+
+    def __dir__(self) -> list[str]:
+        names = set(super().__dir__())
+        if self._answer() is not None:
+            names |= set(_FROM_KEY)
+        return sorted(names)
+
+    def _expected(self, index: int, case: Case, hidden: bool) -> Any:
+        if "_legacy" in self.__dict__:
+            return _LEGACY
+        if not hidden:
+            return checkdata.expected(self.lesson, int(self.number), index)
+        answer = self._answer()
+        if answer is None:
+            raise _NoKey
+        return answer.expect(case)
+
+    def _judge(self, result: Any, case: Case, expected: Any) -> Diagnosis | None:
+        if expected is _LEGACY:
+            return self.judge(result, case)
+        return self.judge(result, case, expected)
 
     # ---- the problem ---------------------------------------------------------------
     def evaluate(self, answer: object, *, hidden: bool = False) -> Outcome:
         """Check ``answer`` (the student's function) and return the outcome."""
+        was_on = trusted.is_grad_enabled()
+        trusted.set_grad_enabled(True)
+        try:
+            outcome = self._evaluate(answer, hidden)
+        finally:
+            left_off = not trusted.is_grad_enabled()
+            trusted.set_grad_enabled(True)
+        if left_off and outcome.status is not Status.NOT_ATTEMPTED:
+            # Gradient tracking switched off by the answer would break every later cell.
+            outcome = Outcome(Status.INCORRECT, outcome.title,
+                              (msg("diag.grad_left_off"),
+                               msg("outcome.hint_pointer", name=self.name)))
+        if not was_on:
+            outcome = replace(outcome, details=(*outcome.details, msg("diag.grad_was_off")))
+        return outcome
+
+    def _evaluate(self, answer: object, hidden: bool) -> Outcome:
         title = msg("outcome.title", number=self.number)
         if not callable(answer):
-            return self._incorrect(title, msg("diag.not_callable",
-                                              name=self.reference.__name__,
+            return self._incorrect(title, msg("diag.not_callable", name=self.function,
                                               type=type(answer).__name__), None, hidden)
         tampered = trusted.intact()
         if tampered:
             trusted.restore()
             return self._tampered(tampered)
-        cases = list(self.hidden if hidden else self.visible)
+        try:
+            cases = list(self._hidden_cases() if hidden else self.visible)
+        except _NoKey:
+            return Outcome(Status.NOT_ATTEMPTED, title, (msg("outcome.no_key"),))
         for index, case in enumerate(cases):
             try:
+                expected = self._expected(index, case, hidden)
                 result, seen = self._call(answer, case)
-                problem = self.judge(result, replace(case, seen=seen))
-                if problem is None and self.repeat and index == 0:
-                    first = _snapshot(result)
-                    again, _ = self._call(answer, case)
-                    problem = _compare_snapshots(first, _snapshot(again))
+                problem = self._judge(result, replace(case, seen=seen), expected)
+                if problem is None and index == 0 and (self.repeat or self.again):
+                    problem = self._second_call(answer, case, expected, result)
             except _NotAttempted:
                 return Outcome(Status.NOT_ATTEMPTED, title,
                                (msg("outcome.not_attempted_detail"),))
             except _Raised as raised:
                 return self._incorrect(title, raised.diagnosis, case, hidden)
+            except _NoKey:
+                return Outcome(Status.NOT_ATTEMPTED, title, (msg("outcome.no_key"),))
             if problem is not None:
                 return self._incorrect(title, problem, case, hidden)
         key = "outcome.correct_hidden" if hidden else "outcome.correct_visible"
         return Outcome(Status.CORRECT, title, (msg(key),))
+
+    def _hidden_cases(self) -> Sequence[Case]:
+        answer = self._answer()
+        if answer is None:
+            raise _NoKey
+        return answer.hidden
+
+    def _second_call(self, answer: Callable[..., Any], case: Case, expected: Any,
+                     first: Any) -> Diagnosis | None:
+        """The first case once more: right again, and (``repeat``) the same as before."""
+        if self.again:
+            try:
+                result, seen = self._call(answer, case)
+                wrong = self._judge(result, replace(case, seen=seen), expected) is not None
+            except _NotAttempted:
+                raise
+            except _Raised:
+                wrong = True  # a second call that fails outright shows the same mistake
+            return msg(self.rename.get("diag.state_kept", "diag.state_kept")) if wrong else None
+        before = _snapshot(first)
+        again, _ = self._call(answer, case)
+        return _compare_snapshots(before, _snapshot(again))
 
     def _call(self, answer: Callable[..., Any], case: Case) -> tuple[Any, tuple[Any, ...]]:
         args = tuple(_fresh(arg) for arg in case.args)
@@ -132,14 +242,24 @@ class Question:
         with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
             warnings.simplefilter("ignore")
             try:
+                if self.call is not None:
+                    return self.call(answer, case, args), args
                 return answer(*args), args
             except NotImplementedError as error:
                 raise _NotAttempted from error
-            except Exception as error:  # any failure of student code is feedback
-                raise _Raised(diagnose_exception(error)) from error
+            except (_NotAttempted, _Raised, _NoKey):
+                raise
+            except Exception as error:  # the one path from a student's error to feedback
+                raise _Raised(self._explained(error)) from error
+
+    def _explained(self, error: Exception) -> Diagnosis:
+        found = self.explain(error) if self.explain is not None else None
+        return found if found is not None else diagnose_exception(error)
 
     def _incorrect(self, title: Message, problem: Message, case: Case | None,
                    hidden: bool) -> Outcome:
+        if problem.key in self.rename:
+            problem = msg(self.rename[problem.key], **problem.params)
         details = [problem]
         if case is not None and hidden:
             details.append(msg("outcome.hidden_case"))
@@ -155,7 +275,7 @@ class Question:
 
     def _guarded(self, answer: object, hidden: bool) -> Outcome:
         """``evaluate`` between two verifications of everything the checks rely on."""
-        tampered = _verify(self)
+        tampered = Question._changed(self)
         if tampered:
             return Question._tampered(self, tampered)
         _running[0] += 1
@@ -164,10 +284,19 @@ class Question:
         finally:
             _running[0] -= 1
         # The student's function may have replaced something while it ran.
-        tampered = _verify(self)
+        tampered = Question._changed(self)
         if tampered or type(outcome) is not Outcome:
             return Question._tampered(self, tampered or [f"{self.name}.evaluate"])
         return outcome
+
+    def _changed(self) -> list[str]:
+        """What was replaced in the question, its key entry, or what the checks rely on."""
+        changed = _verify(self)
+        if "_legacy" not in self.__dict__:
+            answer = answer_key(self.lesson, self.index)
+            if answer is not None:
+                changed += [name for name in _verify(answer) if name not in changed]
+        return changed
 
     # ---- the faces ---------------------------------------------------------------------
     def check(self, answer: object) -> Outcome:
@@ -202,9 +331,9 @@ class Question:
         _show(note)  # the plain note: a Shown one would display nothing
         return ShownNote(note.title, note.body)
 
-    def solution(self) -> str:
-        """Show the reference solution's source code and return it."""
-        source = inspect.getsource(self.reference)
+    def _solution(self, reference: Callable[..., Any]) -> str:
+        """Show the reference solution's source code and return it (self-study only)."""
+        source = inspect.getsource(reference)
         note = msg("outcome.solution_note")
         try:
             from IPython.display import Markdown, display
@@ -214,6 +343,57 @@ class Question:
         except ImportError:  # pragma: no cover - IPython is a dependency
             print(source)
         return ShownText(source)
+
+
+# The InitVar defaults would otherwise stay behind as class attributes and hide the key.
+del Question.reference, Question.hidden
+
+_FROM_KEY = ("reference", "hidden", "expect", "solution")
+_LEGACY = object()
+
+
+class _NoKey(Exception):
+    """The answer key is not installed (the assessed release)."""
+
+
+@dataclass(frozen=True)
+class _LegacyAnswer:
+    reference: Callable[..., Any]
+    hidden: tuple[Case, ...]
+    expect: None = None
+
+
+def answer_key(lesson: str, index: int) -> Any:
+    """The key's entry for a question, or ``None`` where the key is not installed."""
+    if not lesson or index < 0:
+        return None
+    try:
+        module = importlib.import_module(f"course_helpers.key.{lesson}")
+    except ModuleNotFoundError as error:
+        if error.name and (error.name == "course_helpers.key"
+                           or error.name.startswith("course_helpers.key.")):
+            return None
+        raise
+    return module.ANSWERS[index]
+
+
+def declare(module_name: str, lesson: str, *questions: Question) -> tuple[Question, ...]:
+    """Number a lesson's questions in order and bind them as ``q1``, ``q2``… of its module.
+
+    ``lesson`` is the prefix of the lesson's message keys (``autograd`` gives the hint key
+    ``autograd.q1.hint``).
+    """
+    module = sys.modules[module_name]
+    short = module_name.rsplit(".", 1)[-1]
+    for number, question in enumerate(questions, start=1):
+        question.key = f"{lesson}.q{number}"
+        question.number = str(number)
+        question.name = f"ex.q{number}"
+        question.lesson = short
+        question.index = number - 1
+        setattr(module, f"q{number}", question)
+        guard.register_question(question)  # again: the snapshot must hold the names
+    return questions
 
 
 def _fresh(value: Any) -> Any:

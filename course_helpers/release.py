@@ -45,8 +45,41 @@ def generate(root: Path, lesson: str, into: Path) -> Path:
     return released
 
 
+def compile_check_data(selected: list[str] | None = None) -> list[str]:
+    """Recompile the check data of the selected lessons (folder names; all by default)."""
+    from course_helpers import checkdata
+    from course_helpers.key import compile_lesson
+    from course_helpers.lessons import FOLDERS, declared_lessons
+
+    declared = declared_lessons()
+    names = [FOLDERS[f] for f in selected if FOLDERS.get(f) in declared] if selected else declared
+    checkdata.write(checkdata.FOLDER, {name: compile_lesson(name) for name in names})
+    return names
+
+
+def stale_check_data() -> list[Difference]:
+    """Check data files that differ from a fresh compilation of the answer key."""
+    from course_helpers import checkdata
+    from course_helpers.key import compile_all
+
+    label = "course_helpers/checkdata"
+    compiled = compile_all()
+    manifest = checkdata.read_manifest()
+    found: list[Difference] = []
+    for lesson, data in compiled.items():
+        path = checkdata.FOLDER / f"{lesson}.safetensors"
+        if not path.is_file():
+            found.append(Difference(f"{label}/{path.name}", "missing"))
+        elif path.read_bytes() != data or manifest.get(path.name) != checkdata.checksum(data):
+            found.append(Difference(f"{label}/{path.name}", "changed"))
+    extra = set(manifest) - {f"{lesson}.safetensors" for lesson in compiled}
+    found += [Difference(f"{label}/{name}", "extra") for name in sorted(extra)]
+    return found
+
+
 def release(root: Path, selected: list[str] | None = None) -> list[str]:
-    """Regenerate notebooks/ for the selected lessons (all by default)."""
+    """Regenerate the check data and notebooks/ for the selected lessons (all by default)."""
+    compile_check_data(selected)
     names = selected or lessons(root)
     with tempfile.TemporaryDirectory(prefix="course-release-") as tmp:
         for lesson in names:
@@ -61,7 +94,7 @@ def release(root: Path, selected: list[str] | None = None) -> list[str]:
 def stale(root: Path, selected: list[str] | None = None) -> list[Difference]:
     """Differences between the committed release and a freshly generated one."""
     names = selected or lessons(root)
-    differences: list[Difference] = []
+    differences: list[Difference] = stale_check_data()
     if selected is None:
         released = root / RELEASE
         known = set(names)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import sys
 import warnings
 
+import course_helpers.exercises.clearing as ex
 import numpy as np
 import pytest
 import torch
 
 import course_helpers
-import course_helpers.exercises.clearing as ex
 from course_helpers.outcome import Status
 from tests.questionkit import (
     CJK,

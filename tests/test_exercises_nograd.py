@@ -7,13 +7,13 @@ import re
 import sys
 import warnings
 
+import course_helpers.exercises.nograd as ex
 import numpy as np
 import pytest
 import torch
 from torch import nn
 
 import course_helpers
-import course_helpers.exercises.nograd as ex
 from course_helpers.messages import CATALOGUE
 from course_helpers.outcome import Status
 from tests.questionkit import (

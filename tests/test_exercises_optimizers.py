@@ -10,12 +10,12 @@ import copy
 import re
 import time
 
+import course_helpers.exercises.optimizers as ex
 import numpy as np
 import pytest
 import torch
 from torch.optim import Optimizer
 
-import course_helpers.exercises.optimizers as ex
 from course_helpers.messages import CATALOGUE
 from course_helpers.outcome import Status
 from tests.questionkit import (

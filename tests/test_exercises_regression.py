@@ -6,13 +6,13 @@ from __future__ import annotations
 import dataclasses
 import time
 
+import course_helpers.exercises.regression as ex
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-import course_helpers.exercises.regression as ex
 from course_helpers.outcome import Status
 from tests.questionkit import (
     assert_correct_everywhere,

@@ -5,12 +5,12 @@ from __future__ import annotations
 import sys
 import warnings
 
+import course_helpers.exercises.tensors as ex
 import numpy as np
 import pytest
 import torch
 
 import course_helpers
-import course_helpers.exercises.tensors as ex
 from course_helpers import i18n
 from course_helpers.outcome import Note, Status
 from tests.questionkit import CJK, assert_correct_everywhere, assert_incorrect, key_of

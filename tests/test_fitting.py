@@ -9,9 +9,9 @@ import warnings
 import matplotlib
 import pytest
 import torch
+from course_helpers.exercises.regression import _line_data
 
 from course_helpers import fitting, plots
-from course_helpers.exercises.regression import _line_data
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 SEED_X = torch.tensor([1.0, 2.0, 3.0])

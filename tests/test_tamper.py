@@ -21,11 +21,11 @@ import torch
 
 import course_helpers
 from course_helpers import guard, trusted
-from course_helpers.exercises import autograd as ex
 from course_helpers.grading import CHECK_MIME, CheckFailed, marker_bundle, pass_markers
+from course_helpers.lessons import autograd as ex
 from course_helpers.messages import CATALOGUE
 from course_helpers.outcome import Outcome, Status
-from course_helpers.question import Case, Question
+from course_helpers.question import Case, Question, answer_key
 from tests.conftest import run_cells
 
 SETUP = (
@@ -94,7 +94,7 @@ CHEATS: dict[str, tuple[str, list[str]]] = {
     "compare.check_tensor": ("course_helpers.compare.check_tensor = lambda *a, **k: None",
                              ["course_helpers.compare.check_tensor"]),
     "exercise namespace": ("ex.check_gradient = lambda *a, **k: None",
-                           ["course_helpers.exercises.autograd.check_gradient"]),
+                           ["course_helpers.lessons.autograd.check_gradient"]),
     "question judge": ("ex.q3.judge = lambda result, case: None", ["ex.q3.judge"]),
     "Question.evaluate": (
         "Question.evaluate = lambda self, answer, hidden=False: "
@@ -385,7 +385,8 @@ def test_question_fields_and_case_values_are_restored():
     ex.q3.judge = lambda result, case: None
     ex.q3.hidden.clear()
     x.zero_()
-    changed = guard.verify(ex.q3)
+    # The hidden cases are the answer key's: watched with it, under the question's name.
+    changed = guard.verify(ex.q3) + guard.verify(answer_key(ex.q3.lesson, ex.q3.index))
     assert {"ex.q3.judge", "ex.q3.hidden", "ex.q3.visible[0].args[0]"} <= set(changed)
     assert ex.q3.visible is visible and len(ex.q3.hidden) == 3
     assert torch.equal(x, before) and ex.q3.judge is not None
@@ -462,7 +463,7 @@ def test_grade_fails_with_tamper_message_and_restores(monkeypatch):
         ex.q3.grade(lambda x: 2 * x)
     text = str(caught.value)
     assert "tampered" in text and "改动" in text
-    assert "course_helpers.exercises.autograd.check_gradient" in text
+    assert "course_helpers.lessons.autograd.check_gradient" in text
     assert caught.value.outcome.status is Status.INCORRECT
     # Restored: the same wrong answer now fails on its merits, the right one passes.
     with pytest.raises(CheckFailed, match="sum"):

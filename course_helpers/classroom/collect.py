@@ -22,7 +22,7 @@ from course_helpers.classroom.intake import MAX_BYTES
 from course_helpers.classroom.model import SUBMITTED
 from course_helpers.i18n import Message, msg
 
-_IMPORT = re.compile(r"from course_helpers\.exercises import (\w+) ")
+_IMPORT = re.compile(r"from course_helpers\.(?:exercises|lessons) import (\w+) ")
 _STUDENT = re.compile(r"[^\w.@-]+", re.UNICODE)
 _JUNK = ("__MACOSX", ".ipynb_checkpoints", ".DS_Store")
 
@@ -101,14 +101,18 @@ def _student_from(parts: tuple[str, ...], stem: str, lesson: str | None) -> str:
 def lesson_modules(root: Path) -> dict[str, str]:
     """Exercise module name -> lesson, read from each lesson's setup cell in the release."""
     from course_helpers.course import lessons, release_notebook
-    from course_helpers.exercises import exercise_modules
+    from course_helpers.exercises import MOVED
 
-    known = {module.__name__.rsplit(".", 1)[-1] for module in exercise_modules()}
+    known = set(MOVED) | set(MOVED.values())
     found = {}
     for lesson in lessons(root):
         path = release_notebook(root, lesson)
         text = path.read_text(encoding="utf-8") if path.is_file() else ""
         found.update({name: lesson for name in _IMPORT.findall(text) if name in known})
+    # A notebook handed out before the lessons were renamed imports the earlier name.
+    for old, new in MOVED.items():
+        if new in found:
+            found.setdefault(old, found[new])
     return found
 
 

@@ -14,6 +14,41 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "outcome.incorrect": {"zh": "还不对", "en": "Not yet"},
     "outcome.not_attempted": {"zh": "尚未作答", "en": "Not attempted yet"},
+    "diag.grad_left_off": {
+        "zh": "你的函数运行之后，梯度追踪被全局关掉了（torch.is_grad_enabled() 为 False）：它调用了 "
+        "torch.set_grad_enabled(False)，却没有再打开。这样，之后的每个单元格都会悄悄地不再记录计算图。"
+        "改用 with torch.no_grad() 代码块；或者把 torch.set_grad_enabled(False) 写成 with 语句，"
+        "只关掉一段代码。检查已经替你重新打开了梯度追踪。",
+        "en": "After your function ran, gradient tracking was switched off globally "
+        "(torch.is_grad_enabled() is False): the function called torch.set_grad_enabled(False) "
+        "and never switched it back on, so every later cell would silently stop recording "
+        "graphs. Use a with torch.no_grad() block instead, or use torch.set_grad_enabled(False) "
+        "in a with statement to switch it off for one block only. The check has switched "
+        "tracking back on for you.",
+    },
+    "diag.grad_was_off": {
+        "zh": "注意：这次检查开始之前，梯度追踪是关着的，多半是前面某个单元格调用了 "
+        "torch.set_grad_enabled(False) 却没有再打开。检查已经把它重新打开了。",
+        "en": "Note: gradient tracking was switched off before this check, probably by an "
+        "earlier cell that called torch.set_grad_enabled(False) and never switched it back on. "
+        "The check has switched it back on.",
+    },
+    "diag.state_kept": {
+        "zh": "用同样的参数再调用一次，结果就不对了：第二次调用接着第一次留下的状态继续计算。"
+        "参数、优化器或梯度放在了函数外面，就像在笔记本里把训练单元格多运行了一次。"
+        "把它们都放到函数内部创建。",
+        "en": "A second call with the same arguments gives a wrong result: it carried on from "
+        "the state the first call left behind. A parameter, an optimizer or a gradient lives "
+        "outside the function, just like re-running a training cell in a notebook. Create "
+        "them inside the function.",
+    },
+    "outcome.no_key": {
+        "zh": "隐藏测试只在教师评分时运行：这份课程是用于计分的版本，不含答案和隐藏用例。"
+        "请用可见检查（check）检验你的答案。",
+        "en": "Hidden tests run only when your instructor grades: this is the assessed edition "
+        "of the course, without the answers or the hidden cases. Use the visible check "
+        "(check) to test your answer.",
+    },
     "outcome.not_attempted_detail": {
         "zh": "把 raise NotImplementedError() 换成你的代码，运行该单元格，再运行本检查单元格。",
         "en": "Replace raise NotImplementedError() with your code, run that cell, "

@@ -26,8 +26,8 @@ import torch
 from course_helpers import trusted
 from course_helpers.compare import Expect, check_structure, check_tuple, close
 from course_helpers.diagnose import explain_error
-from course_helpers.exercises.inputs import vector
 from course_helpers.i18n import Message, msg
+from course_helpers.lessons.inputs import vector
 from course_helpers.question import Case, Question
 
 # Taken when the locked setup cell imports the lesson, before any student code runs.

@@ -25,9 +25,9 @@ from course_helpers.compare import (
     close,
     tolerances,
 )
-from course_helpers.exercises import loops
-from course_helpers.exercises.inputs import vector
 from course_helpers.i18n import Message, msg
+from course_helpers.lessons import loops
+from course_helpers.lessons.inputs import vector
 from course_helpers.outcome import Outcome
 from course_helpers.question import Case, Question
 

@@ -32,8 +32,8 @@ from course_helpers.compare import (
     type_name,
 )
 from course_helpers.diagnose import scale_factor
-from course_helpers.exercises.inputs import vector
 from course_helpers.i18n import Message, msg
+from course_helpers.lessons.inputs import vector
 from course_helpers.outcome import Outcome, Status
 from course_helpers.question import Case, Question
 

@@ -27,8 +27,8 @@ from course_helpers.compare import (
     tolerances,
     type_name,
 )
-from course_helpers.exercises.inputs import vector
 from course_helpers.i18n import Message, msg
+from course_helpers.lessons.inputs import vector
 from course_helpers.question import Case, Question
 
 # ---- reference solutions (shown by ``solution()``) --------------------------------------
