@@ -5,12 +5,14 @@ from __future__ import annotations
 import sys
 import warnings
 
-import course_helpers.exercises.clearing as ex
 import numpy as np
 import pytest
 import torch
 
 import course_helpers
+import course_helpers.lessons.gradient_clearing as ex
+from course_helpers.key import gradient_clearing as key
+from course_helpers.key.paths import descent
 from course_helpers.outcome import Status
 from tests.questionkit import (
     CJK,
@@ -67,20 +69,20 @@ def test_student_exceptions_become_feedback(name):
 
 def test_simulation_reproduces_the_seed_numbers():
     start = torch.tensor([0.5, 0.5])
-    one = ex.simulate(ex._bowl_grad, start, 0.01, 1)
+    one = descent(key._bowl_grad, start, 0.01, 1).params
     assert torch.allclose(one, torch.tensor([[0.49, 0.48]], dtype=torch.float64))
-    twice = ex.simulate(ex._bowl_grad, start, 0.01, 1, steps_per_grad=2)
+    twice = descent(key._bowl_grad, start, 0.01, 1, steps_per_grad=2).params
     assert torch.allclose(twice, torch.tensor([[0.48, 0.46]], dtype=torch.float64))
-    path = ex.simulate(ex._square_grad, torch.tensor(10.0), 0.001, 3)
+    path = descent(key._square_grad, torch.tensor(10.0), 0.001, 3).params
     assert torch.allclose(path, torch.tensor([9.98, 9.96004, 9.9401199200], dtype=torch.float64))
-    w100 = ex.simulate(ex._square_grad, torch.tensor(10.0), 0.01, 100)[-1].item()
-    w300 = ex.simulate(ex._square_grad, torch.tensor(10.0), 0.01, 300)[-1].item()
+    w100 = descent(key._square_grad, torch.tensor(10.0), 0.01, 100).params[-1].item()
+    w300 = descent(key._square_grad, torch.tensor(10.0), 0.01, 300).params[-1].item()
     assert w100 == pytest.approx(10 * 0.98 ** 100)
     assert w300 == pytest.approx(0.0233, abs=1e-4)
 
 
 def test_never_cleared_gradient_is_the_running_sum():
-    path = ex.simulate(ex._square_grad, torch.tensor(10.0), 0.1, 2, clear=False)
+    path = descent(key._square_grad, torch.tensor(10.0), 0.1, 2, clear=False).params
     w1 = 10 - 0.1 * 20                       # first gradient 20
     w2 = w1 - 0.1 * (20 + 2 * w1)            # second step uses 20 + 16
     assert path.tolist() == pytest.approx([w1, w2])
@@ -88,16 +90,15 @@ def test_never_cleared_gradient_is_the_running_sum():
 
 @pytest.mark.parametrize("name", ["q2", "q3"])
 def test_every_wrong_path_differs_from_the_right_one(name):
-    grad = ex._square_grad if name == "q2" else ex._bowl_grad
-    for case in [*QUESTIONS[name].visible, *QUESTIONS[name].hidden]:
-        start, lr, steps = case.args
-        start = torch.as_tensor(start, dtype=torch.float64)
-        right = ex.simulate(grad, start, lr, steps)
-        for wrong in (ex.simulate(grad, start, lr, steps, clear=False),
-                      ex.simulate(grad, start, lr, steps, steps_per_grad=2),
-                      ex.simulate(grad, start, lr, steps, sign=-1.0),
-                      right[-1].expand_as(right), start.expand_as(right)):
-            assert (wrong - right).abs().max() > 1e-3, case
+    question = QUESTIONS[name]
+    for case in [*question.visible, *question.hidden]:
+        expected = question.expect(case)
+        right = expected["path"]
+        wrong = {m["key"]: m["path"] for m in expected["mistakes"]}
+        for key_ in ("clearing.diag.never_cleared", "clearing.diag.step_twice",
+                     "clearing.diag.path_ascent", "clearing.diag.path_aliased",
+                     "clearing.diag.path_stuck"):
+            assert (wrong[key_] - right).abs().max() > 1e-3, case
 
 
 # ---- q1: gradients accumulate ----------------------------------------------------------------
@@ -142,11 +143,11 @@ def q1_mean(x, times):
 
 
 def q1_stacked(x, times):
-    return torch.stack(ex.grads_after_each_backward(x, times))
+    return torch.stack(key.grads_after_each_backward(x, times))
 
 
 def q1_one_too_many(x, times):
-    return ex.grads_after_each_backward(x, times + 1)
+    return key.grads_after_each_backward(x, times + 1)
 
 
 def q1_zero_grad_on_none(x, times):
@@ -307,7 +308,7 @@ def q2_stores_w_itself(w0, lr, steps):
 
 
 def q2_includes_start(w0, lr, steps):
-    return torch.cat([torch.tensor([w0]), ex.descend(w0, lr, steps)])
+    return torch.cat([torch.tensor([w0]), key.descend(w0, lr, steps)])
 
 
 def q2_rebinding(w0, lr, steps):
@@ -358,15 +359,15 @@ def q2_in_place_without_no_grad(w0, lr, steps):
 
 
 def q2_list(w0, lr, steps):
-    return ex.descend(w0, lr, steps).tolist()
+    return key.descend(w0, lr, steps).tolist()
 
 
 def q2_one_step_short(w0, lr, steps):
-    return ex.descend(w0, lr, steps - 1)
+    return key.descend(w0, lr, steps - 1)
 
 
 def q2_wrong_lr(w0, lr, steps):
-    return ex.descend(w0, lr / 2, steps)
+    return key.descend(w0, lr / 2, steps)
 
 
 def q2_no_requires_grad(w0, lr, steps):
@@ -493,11 +494,11 @@ def q2_zero_after_update(w0, lr, steps):
 
 
 def q2_float32_returned_as_float64(w0, lr, steps):
-    return ex.descend(w0, lr, steps).double()
+    return key.descend(w0, lr, steps).double()
 
 
 def q2_nan(w0, lr, steps):
-    path = ex.descend(w0, lr, steps)
+    path = key.descend(w0, lr, steps)
     path[-1] = float("nan")
     return path
 
@@ -566,7 +567,7 @@ def q3_detach_without_clone(params_init, lr, steps):
 
 
 def q3_final_only(params_init, lr, steps):
-    return ex.train_sgd(params_init, lr, steps)[-1]
+    return key.train_sgd(params_init, lr, steps)[-1]
 
 
 def q3_maximize(params_init, lr, steps):
@@ -791,7 +792,8 @@ def test_q4_unscaled_passes_only_where_k_is_one():
     # With k = 1 there is nothing to scale: the hidden case with k = 1 must not be the failure.
     k_one = [c for c in ex.q4.hidden if c.args[3] == 1]
     assert k_one
-    assert ex._judge_microbatch(q4_unscaled(*k_one[0].args), k_one[0]) is None
+    judged = ex.q4.judge(q4_unscaled(*k_one[0].args), k_one[0], ex.q4.expect(k_one[0]))
+    assert judged is None
 
 
 def test_q4_shared_leaf_is_state_kept():
@@ -884,7 +886,7 @@ def test_grade_never_cleared_raises_with_both_languages():
 def noisy_right(w0, lr, steps):
     warnings.warn("deprecated", DeprecationWarning, stacklevel=1)
     print("debug", file=sys.stderr)
-    return ex.descend(w0, lr, steps)
+    return key.descend(w0, lr, steps)
 
 
 def noisy_wrong(w0, lr, steps):
