@@ -35,6 +35,8 @@ def cmd_release(args: argparse.Namespace) -> int:
     from course_helpers.release import ReleaseError, release, stale
 
     root = find_root(args.root)
+    if args.assessed:
+        return _assessed(root, args)
     selected = _selected(root, args.lessons)
     try:
         if args.check:
@@ -48,6 +50,27 @@ def cmd_release(args: argparse.Namespace) -> int:
     except ReleaseError as error:
         return _fail(msg("cli.nbgrader_failed", detail=str(error)))
     _say(msg("cli.release_done", lessons=", ".join(done)))
+    return 0
+
+
+def _assessed(root: Path, args: argparse.Namespace) -> int:
+    from course_helpers.assessed import DEFAULT_FOLDER, EditionError, build
+    from course_helpers.release import stale
+
+    if args.lessons:
+        return _fail(msg("cli.assessed_all_lessons"))
+    differences = stale(root)
+    if differences:
+        files = ", ".join(f"{d.path} ({d.reason})" for d in differences)
+        return _fail(msg("cli.release_stale", files=files))
+    into = (args.into or root / DEFAULT_FOLDER).resolve()
+    if into == root.resolve() or root.resolve().is_relative_to(into):
+        return _fail(msg("cli.assessed_bad_folder", folder=str(into)))
+    try:
+        done = build(root, into, hints=not args.no_hints)
+    except EditionError as error:
+        return _fail(msg("cli.assessed_failed", detail=str(error)))
+    _say(msg("cli.assessed_done", lessons=", ".join(done), folder=str(into)))
     return 0
 
 
@@ -211,6 +234,13 @@ def build_parser() -> argparse.ArgumentParser:
     release.add_argument("lessons", nargs="*", help="课程名，如 02_autograd / lesson names")
     release.add_argument("--check", action="store_true",
                          help="只检查已提交的学生版是否过期 / only check the release is current")
+    release.add_argument("--assessed", action="store_true",
+                         help="生成计分版（不含答案）/ write the assessed edition (no answer key)")
+    release.add_argument("--into", type=Path, default=None,
+                         help="计分版的目标文件夹（默认 assessed/）/ "
+                              "folder for the assessed edition (default: assessed/)")
+    release.add_argument("--no-hints", action="store_true",
+                         help="计分版中关闭提示 / switch hints off in the assessed edition")
     release.set_defaults(run=cmd_release)
 
     lint = commands.add_parser(

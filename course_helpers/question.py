@@ -28,6 +28,7 @@ import torch
 
 from course_helpers import checkdata, guard, trusted
 from course_helpers.diagnose import diagnose_exception, diagnose_repeat
+from course_helpers.edition import hints_shown
 from course_helpers.grading import CheckFailed, marker_bundle, outcome_bundle
 from course_helpers.i18n import Message, msg
 from course_helpers.outcome import Note, Outcome, ShownNote, ShownOutcome, ShownText, Status
@@ -327,7 +328,8 @@ class Question:
 
     def hint(self) -> Note:
         """Show the hint for this exercise and return it."""
-        note = Note(msg("outcome.hint_title"), msg(f"{self.key}.hint"))
+        body = msg(f"{self.key}.hint") if hints_shown() else msg("outcome.hints_off")
+        note = Note(msg("outcome.hint_title"), body)
         _show(note)  # the plain note: a Shown one would display nothing
         return ShownNote(note.title, note.body)
 

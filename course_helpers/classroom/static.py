@@ -38,31 +38,126 @@ _DYNAMIC = frozenset({"__import__", "import_module", "eval", "exec", "compile"})
 
 
 def delegations(lesson: str, notebook: NotebookNode) -> dict[str, str]:
-    """question -> the forbidden use its answer reaches (only questions that have one)."""
+    """question -> the forbidden use its answer reaches (only questions that have one).
+
+    Every lesson: an answer must not reach the course's own package (``ex.q2.reference``,
+    ``import course_helpers.key…``), run code it builds at run time (``exec``, ``eval``,
+    ``__import__``), read files or the interpreter's internals. A lesson may add a rule of
+    its own (:data:`RULES`).
+    """
     rule = RULES.get(lesson)
-    if rule is None:
-        return {}
-    student = [cell for cell in notebook.cells
-               if cell.cell_type == "code" and not cells.is_protected(cell)]
+    every = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    student = [cell for cell in every if not cells.is_protected(cell)]
     definitions: dict[str, list[ast.AST]] = {}
-    trees = {id(cell): _parse(cell.source) for cell in student}
-    for tree in trees.values():
+    trees = {id(cell): _parse(cell.source) for cell in every}
+    for cell in student:
+        tree = trees[id(cell)]
         for node in tree.body if tree else []:
             for name in _defined(node):
                 definitions.setdefault(name, []).append(node)
-    aliases = _module_aliases([t for t in trees.values() if t], rule.module)
+    parsed = [t for t in trees.values() if t]
+    course = _course_names(parsed)
+    aliases = _module_aliases(parsed, rule.module) if rule else set()
+    anywhere = next((use for cell in student if trees[id(cell)]
+                     for use in _run_time_code(trees[id(cell)])), None)
     found: dict[str, str] = {}
     for cell in student:
         question = (cells.grade_id(cell) or "").removesuffix("-solution")
         tree = trees[id(cell)]
-        if question not in rule.questions or not cells.is_answer(cell) or tree is None:
+        if not cells.is_answer(cell) or not question or tree is None:
             continue
-        for node in _reachable(tree.body, definitions):
-            use = _forbidden(node, rule, aliases)
+        if anywhere:
+            found[question] = anywhere
+            continue
+        # The test cell calls the answer by name: every definition of that name counts.
+        start: list[ast.AST] = list(tree.body)
+        for node in tree.body:
+            for name in _defined(node):
+                start += [d for d in definitions.get(name, []) if d not in start]
+        for node, local in _reachable(start, definitions):
+            use = _reaches_course(node, course, local)
+            if use is None and rule is not None and question in rule.questions:
+                use = _forbidden(node, rule, aliases)
             if use:
                 found[question] = use
                 break
     return found
+
+
+# Modules that read files or the interpreter's own state; no exercise needs them.
+_INTERNALS = frozenset({
+    "builtins", "code", "codeop", "ctypes", "gc", "importlib", "inspect", "io", "linecache",
+    "marshal", "mmap", "os", "pathlib", "pickle", "pkgutil", "runpy", "shutil", "site",
+    "subprocess", "sys", "types", "zipimport",
+})
+_CALLS = frozenset({"open", "globals", "locals", "vars", "breakpoint", "input", "dir"})
+_ATTRIBUTE_CALLS = frozenset({"getattr", "setattr", "delattr", "hasattr"})
+_DUNDERS = frozenset({
+    "__globals__", "__builtins__", "__subclasses__", "__code__", "__closure__", "__loader__",
+    "__spec__", "__file__", "__import__", "__dict__", "__getattribute__", "__reduce__",
+    "__reduce_ex__", "__self__", "__func__", "__wrapped__", "__module__",
+})
+_FRAMES = frozenset({"f_globals", "f_locals", "f_back", "f_builtins", "gi_frame", "tb_frame",
+                     "cr_frame"})
+
+
+def _course_names(trees: Iterable[ast.Module]) -> set[str]:
+    """Names bound to the course package or anything imported from it (``ch``, ``ex``)."""
+    names = {"course_helpers"}
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names |= {a.asname or a.name.split(".")[0] for a in node.names
+                          if a.name.split(".")[0] == "course_helpers"}
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == (
+                    "course_helpers"):
+                names |= {a.asname or a.name for a in node.names}
+    return names
+
+
+def _run_time_code(tree: ast.Module) -> Iterator[str]:
+    """Code built at run time, or an import of the key, anywhere in a student cell."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            called = _dotted(node.func) or ""
+            if called.rsplit(".", 1)[-1] in _DYNAMIC:
+                yield called
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            modules = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                       else [node.module or ""])
+            for module in modules:
+                if module.startswith(("course_helpers.key", "course_helpers.classroom")):
+                    yield f"import {module}"
+
+
+def _reaches_course(node: ast.AST, course: set[str], local: set[str]) -> str | None:
+    """How ``node`` reaches the course package or the interpreter's internals, or None."""
+    if isinstance(node, ast.Attribute):
+        if node.attr in _DUNDERS or node.attr in _FRAMES:
+            return _dotted(node) or node.attr
+        name = _dotted(node)
+        if name and name.split(".")[0] in course and name.split(".")[0] not in local:
+            return name
+    elif isinstance(node, ast.Name) and node.id in course and node.id not in local:
+        return node.id
+    elif isinstance(node, ast.Import | ast.ImportFrom):
+        modules = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                   else [node.module or ""])
+        for module in modules:
+            top = module.split(".")[0]
+            if top == "course_helpers" or top in _INTERNALS:
+                return f"import {module}"
+    elif isinstance(node, ast.Call):
+        called = _dotted(node.func) or ""
+        if called in _CALLS or called.rsplit(".", 1)[-1] in _DYNAMIC:
+            return called
+        if called in _ATTRIBUTE_CALLS and len(node.args) >= 2:
+            attribute = node.args[1]
+            if not (isinstance(attribute, ast.Constant) and isinstance(attribute.value, str)):
+                return f"{called}(…)"
+            if attribute.value.startswith("__") or attribute.value in _FRAMES:
+                return f"{called}(…, {attribute.value!r})"
+    return None
 
 
 def _parse(source: str) -> ast.Module | None:
@@ -86,8 +181,10 @@ def _defined(node: ast.AST) -> list[str]:
     return []
 
 
-def _reachable(start: list[ast.stmt], definitions: dict[str, list[ast.AST]]) -> Iterator[ast.AST]:
-    """Every node of ``start`` and of the student's definitions it uses, once."""
+def _reachable(start: list[ast.AST], definitions: dict[str, list[ast.AST]]
+               ) -> Iterator[tuple[ast.AST, set[str]]]:
+    """Every node of ``start`` and of the student's definitions it uses, once, with the
+    names local to the definition it belongs to."""
     seen: set[int] = set()
     todo: list[ast.AST] = list(start)
     while todo:
@@ -96,11 +193,13 @@ def _reachable(start: list[ast.stmt], definitions: dict[str, list[ast.AST]]) -> 
             continue
         seen.add(id(node))
         # A function's own variables are not the student's module-level names.
-        local = {n.id for n in ast.walk(node)
-                 if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
-        local |= {a.arg for a in ast.walk(node) if isinstance(a, ast.arg)}
+        local = set()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
+            local = {n.id for n in ast.walk(node)
+                     if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+            local |= {a.arg for a in ast.walk(node) if isinstance(a, ast.arg)}
         for inner in ast.walk(node):
-            yield inner
+            yield inner, local
             if isinstance(inner, ast.Name) and inner.id in definitions and (
                     inner.id not in local or node in definitions[inner.id]):
                 todo.extend(definitions[inner.id])

@@ -42,6 +42,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "outside the function, just like re-running a training cell in a notebook. Create "
         "them inside the function.",
     },
+    "outcome.hints_off": {
+        "zh": "这门课的老师关闭了提示。先重读本节的讲解，再用检查单元格试试你的答案。",
+        "en": "Your instructor has switched hints off for this course. Reread this "
+        "section's explanation, then try your answer with the check cell.",
+    },
     "outcome.no_key": {
         "zh": "隐藏测试只在教师评分时运行：这份课程是用于计分的版本，不含答案和隐藏用例。"
         "请用可见检查（check）检验你的答案。",
@@ -283,37 +288,4 @@ MESSAGES: dict[str, dict[str, str]] = {
     "plot.leaf": {"zh": "叶子张量", "en": "leaf tensor"},
     "widget.x0": {"zh": "切点 x", "en": "point x"},
     # --- setup and command line ------------------------------------------------------------
-    "cli.release_done": {
-        "zh": "已从 solutions/ 生成学生版：{lessons}",
-        "en": "Student release regenerated from solutions/: {lessons}",
-    },
-    "cli.release_stale": {
-        "zh": "notebooks/ 与 solutions/ 不一致：{files}。请运行 course-helpers release 并提交结果。",
-        "en": "notebooks/ is out of date with solutions/: {files}. Run course-helpers release "
-        "and commit the result.",
-    },
-    "cli.release_fresh": {
-        "zh": "notebooks/ 与 solutions/ 一致。",
-        "en": "notebooks/ matches solutions/.",
-    },
-    "cli.lint_result": {
-        "zh": "发现 {count} 个问题。",
-        "en": "{count} problem(s) found.",
-    },
-    "cli.execute_done": {
-        "zh": "已重新运行并保存输出：{lesson}",
-        "en": "Re-executed and saved with outputs: {lesson}",
-    },
-    "cli.execute_failed": {
-        "zh": "运行 {lesson} 时出错：{detail}",
-        "en": "Running {lesson} failed: {detail}",
-    },
-    "cli.unknown_lesson": {
-        "zh": "找不到课程 {lesson}。现有课程：{known}",
-        "en": "No lesson called {lesson}. Lessons: {known}",
-    },
-    "cli.nbgrader_failed": {
-        "zh": "nbgrader 生成学生版失败：{detail}",
-        "en": "nbgrader could not generate the release: {detail}",
-    },
 }
