@@ -5,12 +5,12 @@ from __future__ import annotations
 import sys
 import warnings
 
-import course_helpers.exercises.tensors as ex
 import numpy as np
 import pytest
 import torch
 
 import course_helpers
+import course_helpers.lessons.tensors as ex
 from course_helpers import i18n
 from course_helpers.outcome import Note, Status
 from tests.questionkit import CJK, assert_correct_everywhere, assert_incorrect, key_of
@@ -636,7 +636,7 @@ def test_q6_a_patched_is_available_does_not_fool_the_visible_check(monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: not CUDA)
     expected_key = "tensors.diag.device_ignores_cuda" if CUDA else \
         "tensors.diag.device_cuda_unavailable"
-    assert_incorrect(ex.q6, ex.pick_device, expected_key)
+    assert_incorrect(ex.q6, ex.q6.reference, expected_key)
 
 
 # ---- hidden cases really differ --------------------------------------------------------------
@@ -725,8 +725,8 @@ def test_grade_wrong_raises_check_failed():
 
 
 def test_grade_right_does_not_raise(capsys):
-    ex.q5.grade(ex.column)
-    ex.q5.grade(ex.column, hidden=True)
+    ex.q5.grade(ex.q5.reference)
+    ex.q5.grade(ex.q5.reference, hidden=True)
     out = capsys.readouterr().out
     assert "Correct!" in out and "正确！" in out
 
