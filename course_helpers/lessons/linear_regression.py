@@ -1,0 +1,284 @@
+"""Lesson 06 (linear regression): the questions and how a result is judged.
+
+Training answers are judged on behaviour: the student's loop must reach the least-squares line
+within :data:`TOLERANCE` and report a loss that goes down. The line, the losses at the start
+and at the end, and the losses each typical wrong loop reports (gradient never cleared, a
+summed loss, a step uphill) come from the lesson's check data, or from the answer key for a
+hidden case, so the feedback can name the mistake.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import nn
+
+from course_helpers import trusted
+from course_helpers.compare import Expect, check_structure, check_tuple, close, type_name
+from course_helpers.i18n import Message, msg
+from course_helpers.lessons import loops
+from course_helpers.mistakes import matching
+from course_helpers.question import Case, Question, declare
+
+# A trained parameter p counts as reaching the least-squares value p* when
+# |p - p*| <= TOLERANCE * (1 + |p*|).
+TOLERANCE = 1e-3
+
+
+def _line_data(n: int, *, slope: float, intercept: float, noise: float, seed: int,
+               low: float = 0.0, high: float = 1.0, dtype: torch.dtype = torch.float32
+               ) -> tuple[torch.Tensor, torch.Tensor]:
+    """n noisy points around y = slope * x + intercept, x in [low, high), from a private seed."""
+    generator = torch.Generator().manual_seed(seed)
+    x = low + (high - low) * torch.rand(n, generator=generator, dtype=torch.float64)
+    y = slope * x + intercept + noise * torch.randn(n, generator=generator, dtype=torch.float64)
+    return x.to(dtype), y.to(dtype)
+
+
+def _reached(got: float, want: float) -> bool:
+    return abs(got - want) <= TOLERANCE * (1.0 + abs(want))
+
+
+# ---- reading what the student returned ----------------------------------------------------
+
+
+def _number(value: object, what: Message) -> float | Message:
+    """A Python float from a one-element tensor (any shape) or a plain number, else a message."""
+    if type(value) in (int, float):
+        return float(value)  # type: ignore[arg-type]
+    if value is None:
+        return msg("compare.none", what=what)
+    if not isinstance(value, trusted.Tensor):
+        return msg("compare.not_tensor", what=what, type=type_name(value))
+    if type(value) not in (trusted.Tensor, trusted.Parameter):
+        return msg("compare.tensor_subclass", what=what, type=type_name(value))
+    if trusted.numel(value) != 1:
+        return msg("regression.diag.not_scalar", what=what, count=trusted.numel(value))
+    if not trusted.dtype(value).is_floating_point:
+        return msg("compare.not_float", what=what, dtype=str(trusted.dtype(value)))
+    return float(trusted.item(trusted.as_float64(value)))
+
+
+def _loss_list(value: object, epochs: int) -> torch.Tensor | Message:
+    """The reported losses as a float64 tensor: a 1-D tensor, or a list of numbers/scalars."""
+    what = msg("regression.what.losses")
+    if isinstance(value, trusted.Tensor):
+        if type(value) not in (trusted.Tensor, trusted.Parameter):
+            return msg("compare.tensor_subclass", what=what, type=type_name(value))
+        if len(trusted.shape(value)) != 1:
+            return msg("regression.diag.losses_shape", shape=str(trusted.shape(value)),
+                       epochs=epochs)
+        items: list[object] = [value[i] for i in range(trusted.shape(value)[0])]
+    elif isinstance(value, list | tuple):
+        items = list(value)
+    else:
+        return msg("regression.diag.losses_type", type=type_name(value), epochs=epochs)
+    if len(items) != epochs:
+        return msg("compare.length", what=what, expected=epochs, actual=len(items))
+    numbers = []
+    for index, item in enumerate(items):
+        number = _number(item, msg("regression.what.loss_item", index=index))
+        if isinstance(number, Message):
+            return number
+        numbers.append(number)
+    return torch.tensor(numbers, dtype=torch.float64)
+
+
+# ---- how the answer is run, and failures inside the student's loop -------------------------
+
+
+def explain_loop_error(error: Exception) -> Message:
+    """What usually raises this error inside a training loop, or the general explanation."""
+    return loops.explain_loop_error(error, zero_none=msg("regression.diag.zero_none"),
+                                    rebind_none=msg("regression.diag.rebind"),
+                                    rebind_no_grad=msg("regression.diag.rebind_no_grad"))
+
+
+def _new_linear(w0: float, b0: float) -> nn.Linear:
+    model = nn.Linear(1, 1)
+    with torch.no_grad():
+        model.weight.fill_(w0)
+        model.bias.fill_(b0)
+    return model
+
+
+def _train_new_linear(answer: Any, case: Case, args: tuple[Any, ...]) -> tuple[Any, nn.Linear]:
+    """The answer trains a model it is given: each call gets a new nn.Linear(1, 1).
+
+    A case holds the starting weight and bias first; the student's function receives
+    ``(model, x, y, lr, epochs)`` and the judge receives ``(answer's result, model after)``.
+    """
+    w0, b0, *rest = args
+    model = _new_linear(w0, b0)
+    return answer(model, *rest), model
+
+
+# ---- how each answer is judged ----------------------------------------------------------
+
+
+def _judge_mse(result: object, case: Case, expected: dict) -> Message | None:
+    pred = case.args[0]
+    want = expected["loss"]
+    what = msg("regression.what.loss")
+    if type(result) in (int, float):
+        return msg("regression.diag.loss_float")
+    problem = check_structure(result, want, Expect(what=what))
+    if problem is not None:
+        return problem
+    assert isinstance(result, torch.Tensor)
+    got = trusted.as_float64(result)
+    rtol, atol = 1e-4, 1e-6
+    if close(got, want, rtol=rtol, atol=atol):
+        return None
+    key = matching(got, expected["mistakes"], rtol=rtol, atol=atol)
+    if key == "diag.sum_not_mean":
+        return msg(key, what=what, factor=trusted.numel(pred))
+    if key is not None:
+        return msg(key)
+    error = abs(float(trusted.item(got)) - float(trusted.item(want)))
+    return msg("compare.values", what=what, error=f"{error:.3g}", rtol=rtol, atol=atol)
+
+
+def _judge_run(expected: dict, n: int, w0: float, b0: float, lr: float, epochs: int,
+               w: float, b: float, losses: torch.Tensor) -> Message | None:
+    """Did the loop that reported ``losses`` and ended at (w, b) fit the line? If not, why?
+
+    ``n`` is the number of data points, ``w0`` and ``b0`` where the training started.
+    """
+    slope, intercept = expected["slope"], expected["intercept"]
+    finite = bool(trusted.item(trusted.all_(trusted.isfinite(losses))))
+    converged = _reached(w, slope) and _reached(b, intercept)
+    first, last = float(losses[0]), float(losses[-1])
+    if converged and finite:
+        start, best = expected["start_loss"], expected["best_loss"]
+        # losses[0] is the loss before the first update (after it, if recorded late).
+        if not any(abs(first - want) <= 1e-3 * (1.0 + want)
+                   for want in (start, expected["after_one_loss"])):
+            return msg("regression.diag.first_loss", expected=f"{start:.6g}",
+                       actual=f"{first:.6g}")
+        if abs(last - best) > 1e-3 * (1.0 + best):
+            return msg("regression.diag.last_loss", expected=f"{best:.6g}",
+                       actual=f"{last:.6g}")
+        return None
+    if abs(w - w0) <= 1e-7 * (1.0 + abs(w0)) and abs(b - b0) <= 1e-7 * (1.0 + abs(b0)):
+        return msg("regression.diag.not_trained", w=f"{w:.4g}", b=f"{b:.4g}")
+    for mistake in expected["mistakes"]:
+        if _same_start(losses, mistake["path"]):
+            return msg(mistake["key"], epochs=epochs, n=n)
+    if not finite or last > first:
+        return msg("regression.diag.diverged", lr=f"{lr:g}", first=f"{first:.4g}",
+                   last=f"{last:.4g}")
+    return msg("regression.diag.not_converged", w=f"{w:.5g}", b=f"{b:.5g}",
+               slope=f"{slope:.5g}", intercept=f"{intercept:.5g}", tol=f"{TOLERANCE:g}",
+               epochs=epochs)
+
+
+def _same_start(got: torch.Tensor, want: torch.Tensor, count: int = 30) -> bool:
+    """Do the first finite losses of a known wrong loop match the reported ones?"""
+    # Only where the wrong loop stays finite and within float32 range (a float32 loop
+    # overflows to inf long before float64 does).
+    safe = trusted.le(trusted.abs_(want), 1e30)
+    usable = 0
+    while usable < min(count, trusted.numel(want)) and bool(safe[usable]):
+        usable += 1
+    if usable < 3:
+        return False
+    for offset in (0, 1):  # the loss recorded before or after its update
+        if usable - offset < 3:
+            continue
+        if close(got[:usable - offset], want[offset:usable], rtol=1e-3, atol=1e-6):
+            return True
+    return False
+
+
+def _judge_by_hand(result: object, case: Case, expected: dict) -> Message | None:
+    x, _, lr, epochs = case.args
+    problem = check_tuple(result, 3)
+    if problem is not None:
+        return problem
+    assert isinstance(result, tuple | list)
+    w = _number(result[0], msg("regression.what.w"))
+    if isinstance(w, Message):
+        return w
+    b = _number(result[1], msg("regression.what.b"))
+    if isinstance(b, Message):
+        return b
+    losses = _loss_list(result[2], epochs)
+    if isinstance(losses, Message):
+        return losses
+    return _judge_run(expected, trusted.numel(x), 0.0, 0.0, lr, epochs, w, b, losses)
+
+
+def _judge_module(result: object, case: Case, expected: dict) -> Message | None:
+    returned, model = result  # type: ignore[misc]
+    w0, b0, x, _, lr, epochs = case.args
+    losses = _loss_list(returned, epochs)
+    if isinstance(losses, Message):
+        return losses
+    weight = _number(_parameter(model, "weight"), msg("regression.what.weight"))
+    if isinstance(weight, Message):
+        return weight
+    bias = _number(_parameter(model, "bias"), msg("regression.what.bias"))
+    if isinstance(bias, Message):
+        return bias
+    return _judge_run(expected, trusted.numel(x), w0, b0, lr, epochs, weight, bias, losses)
+
+
+def _parameter(model: nn.Module, name: str) -> object:
+    parameters = object.__getattribute__(model, "_parameters")
+    return parameters.get(name)
+
+
+def _judge_closed_form(result: object, case: Case, expected: dict) -> Message | None:
+    problem = check_tuple(result, 2)
+    if problem is not None:
+        return problem
+    assert isinstance(result, tuple | list)
+    w = _number(result[0], msg("regression.what.w"))
+    if isinstance(w, Message):
+        return w
+    b = _number(result[1], msg("regression.what.b"))
+    if isinstance(b, Message):
+        return b
+    slope, intercept = expected["slope"], expected["intercept"]
+
+    def near(got: float, want: float) -> bool:
+        return abs(got - want) <= 1e-4 * (1.0 + abs(want))
+
+    if near(w, slope) and near(b, intercept):
+        return None
+    if near(w, intercept) and near(b, slope):
+        return msg("regression.diag.swapped_wb")
+    if near(w, expected["through_origin"]) and abs(b) <= 1e-6:
+        return msg("regression.diag.no_ones_column")
+    return msg("regression.diag.closed_form_values", w=f"{w:.5g}", b=f"{b:.5g}",
+               slope=f"{slope:.5g}", intercept=f"{intercept:.5g}")
+
+
+# ---- the questions ------------------------------------------------------------------------
+
+_SEED_X = torch.tensor([1.0, 2.0, 3.0])
+_SEED_Y = torch.tensor([2.0, 4.0, 6.0])
+
+
+QUESTIONS = declare(
+    __name__, "regression",
+    Question(points=2, function="mse", judge=_judge_mse, visible=[
+        Case((torch.tensor([1.5, 3.0, 4.5]), _SEED_Y),
+             "pred = torch.tensor([1.5, 3.0, 4.5]), target = torch.tensor([2., 4., 6.])")]),
+    Question(points=2, function="train_by_hand", judge=_judge_by_hand,
+             explain=explain_loop_error, visible=[
+                 Case((_SEED_X, _SEED_Y, 0.1, 500),
+                      "x = torch.tensor([1., 2., 3.]), y = torch.tensor([2., 4., 6.]), "
+                      "lr = 0.1, epochs = 500")]),
+    Question(points=2, function="train_with_module", judge=_judge_module,
+             call=_train_new_linear, explain=explain_loop_error, visible=[
+                 Case((0.5, -0.3, _SEED_X.reshape(-1, 1), _SEED_Y.reshape(-1, 1), 0.1, 500),
+                      "model = nn.Linear(1, 1) (weight 0.5, bias -0.3), "
+                      "x = torch.tensor([[1.], [2.], [3.]]), "
+                      "y = torch.tensor([[2.], [4.], [6.]]), lr = 0.1, epochs = 500")]),
+    Question(points=2, function="closed_form", judge=_judge_closed_form, visible=[
+        Case(_line_data(10, slope=2.0, intercept=1.0, noise=0.5, seed=620, high=5.0),
+             "x, y = 10 noisy points around y = 2x + 1")]),
+)
