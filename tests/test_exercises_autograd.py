@@ -5,11 +5,11 @@ from __future__ import annotations
 import sys
 import warnings
 
-import course_helpers.lessons.autograd as ex
 import pytest
 import torch
 
 import course_helpers
+import course_helpers.lessons.autograd as ex
 from course_helpers import i18n
 from course_helpers.outcome import Note, Status
 from tests.questionkit import CJK, assert_correct_everywhere, assert_incorrect
