@@ -50,26 +50,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "nograd.what.array": {"zh": "数组", "en": "the array"},
     "nograd.what.copy": {"zh": "副本", "en": "the copy"},
     "nograd.what.history": {"zh": "历史记录", "en": "the history"},
-    # --- the global grad mode ----------------------------------------------------------------
-    "nograd.grad_left_off": {
-        "zh": "你的函数运行之后，梯度追踪被全局关掉了（torch.is_grad_enabled() 为 False）：它调用了 "
-        "torch.set_grad_enabled(False)，却没有再打开。这样，之后的每个单元格都会悄悄地不再记录计算图。"
-        "改用 with torch.no_grad() 代码块；或者把 torch.set_grad_enabled(False) 写成 with 语句，"
-        "只关掉一段代码。检查已经替你重新打开了梯度追踪。",
-        "en": "After your function ran, gradient tracking was switched off globally "
-        "(torch.is_grad_enabled() is False): the function called torch.set_grad_enabled(False) "
-        "and never switched it back on, so every later cell would silently stop recording "
-        "graphs. Use a with torch.no_grad() block instead, or use torch.set_grad_enabled(False) "
-        "in a with statement to switch it off for one block only. The check has switched "
-        "tracking back on for you.",
-    },
-    "nograd.grad_was_off": {
-        "zh": "注意：这次检查开始之前，梯度追踪是关着的，多半是前面某个单元格调用了 "
-        "torch.set_grad_enabled(False) 却没有再打开。检查已经把它重新打开了。",
-        "en": "Note: gradient tracking was switched off before this check, probably by an "
-        "earlier cell that called torch.set_grad_enabled(False) and never switched it back on. "
-        "The check has switched it back on.",
-    },
     # --- diagnoses ---------------------------------------------------------------------------
     "nograd.froze_input": {
         "zh": "你的函数关掉了传入的 {name} 的 requires_grad（比如 {name}.requires_grad_(False)）。"
