@@ -114,8 +114,15 @@ def test_each_diagnosis_counts_the_students_the_ledger_records(graded):
 
 def test_the_report_knows_what_each_student_did(graded):
     numbers = report(graded)
-    assert hits(numbers, "incorrect", "q2", "diag.tampered") == TAMPERED_Q2
-    assert hits(numbers, "incorrect", "q2", "diag.scaled") == WRONG_Q2
+    # A cheat is named by the check it tampered with or by the grader's reading of the source
+    # (which takes precedence: it is what zeroed the cell); an honest wrong answer by its factor.
+    named = hits(numbers, "incorrect", "q2", "diag.tampered") | hits(
+        numbers, "incorrect", "q2", "grading.note.delegated")
+    scaled = hits(numbers, "incorrect", "q2", "diag.scaled")
+    assert TAMPERED_Q2 <= named and not named & scaled
+    assert {"edited_test", "stripped_test"} <= scaled and scaled | named >= WRONG_Q2
+    assert hits(numbers, "incorrect", "q2") == TAMPERED_Q2 | WRONG_Q2 | {
+        "cheat_input", "cheat_object", "cheat_subclass"}
     assert hits(numbers, "incorrect", "q3", "diag.tampered") == {"cheat_input"}
     assert hits(numbers, "incorrect", "q2", "report.diag.unproven") == {"cheat_input"}
     assert hits(numbers, "incorrect", "q2", "compare.not_tensor") == {"cheat_object"}
@@ -126,9 +133,9 @@ def test_the_report_knows_what_each_student_did(graded):
     assert hits(numbers, "not_run", "q1", "report.diag.timeout") == {"loop"}
     assert hits(numbers, "not_run", "q2", "classroom.hung") == {"loop_no_sigint"}
     assert hits(numbers, "not_run", "q3", "classroom.kernel_died") == {"kernel_dies"}
-    scaled = next(d for d in numbers["diagnoses"] if d["key"] == "diag.scaled")
-    assert scaled["where"] == {f"{LESSON} q2": len(WRONG_Q2)}
-    assert "0.25" in scaled["text"]["en"] and scaled["text"]["zh"]
+    entry = next(d for d in numbers["diagnoses"] if d["key"] == "diag.scaled")
+    assert entry["where"] == {f"{LESSON} q2": len(scaled)}
+    assert "0.25" in entry["text"]["en"] and "0.25" in entry["text"]["zh"]
 
 
 def test_a_hand_in_that_could_not_be_graded_counts_as_not_run(graded):
@@ -160,7 +167,8 @@ def test_the_page_is_bilingual_self_contained_and_has_no_student_code(graded):
     assert page.count("data:image/png;base64,") == 3
     assert "http://" not in page and "https://" not in page and "<script" not in page
     assert "What the class got wrong" in page and "全班错在哪里" in page
-    assert "def grad_of_dot" not in page and "os._exit" not in page  # no student code
+    for code in ("def grad_of_dot", "os._exit(1)", "while True", "signal.signal"):
+        assert code not in page, code  # no student code
 
 
 # ---- the LMS exports ---------------------------------------------------------------------
@@ -211,3 +219,18 @@ def test_an_id_mapping_fills_the_lms_columns(graded, tmp_path):
     assert rows["Liddell, Alice"][:5] == ["Liddell, Alice", "", "S-001", "alice", "A1"]
     assert rows["李白"][2] == "S-002" and rows["李白"][-1] == "0"
     assert set(done.unmapped) == set(CLASS) - {"alice", "blank"}
+
+
+def test_the_report_command_writes_both_files(graded):
+    import subprocess
+    import sys
+
+    from tests.conftest import child_env
+
+    done = subprocess.run([sys.executable, "-m", "course_helpers.cli", "report", "--output",
+                           "out/class.html"], cwd=graded, env=child_env(), capture_output=True,
+                          text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (graded / "out" / "class.html").is_file()
+    assert json.loads((graded / "out" / "class.json").read_text())["lessons"]
+    assert "Glyph" not in done.stderr and "Warning" not in done.stderr
