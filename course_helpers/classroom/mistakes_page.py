@@ -217,7 +217,7 @@ def _diagnosis_figure(diagnoses: list[dict[str, Any]]) -> bytes:
     ax = fig.subplots()
     labels = [f"#{rank} " + _short(read_message(e["example"]) or msg("report.diag.none"), 48)
               for rank, e in enumerate(shown, 1)]
-    ax.barh(range(len(shown)), [e["students"] for e in shown], color="#c62828")
+    ax.barh(range(len(shown)), [e["students"] for e in shown], height=0.6, color="#c62828")
     ax.set_yticks(range(len(shown)), labels, fontsize=8)
     ax.invert_yaxis()
     ax.xaxis.get_major_locator().set_params(integer=True)
@@ -234,7 +234,7 @@ def _difficulty_figure(data: dict[str, Any]) -> bytes:
     left = [0] * len(rows)
     for status, colour in _STATUS_COLOURS.items():
         values = [counts[(r["lesson"], r["question"])][status] for r in rows]
-        ax.barh(range(len(rows)), values, left=left, color=colour,
+        ax.barh(range(len(rows)), values, left=left, height=0.7, color=colour,
                 label=plots.label(msg(f"report.column.{status}")))
         left = [a + b for a, b in zip(left, values, strict=True)]
     ax.set_yticks(range(len(rows)), [f"{r['lesson']} {r['question']}" for r in rows],
