@@ -41,7 +41,7 @@ def test_paths_follow_the_classroom_numbers():
 
 
 def test_a_student_class_can_draw_its_own_path():
-    mine = contour.path_of(lambda p: optimizers.MomentumSGD(p, lr=0.1, momentum=0.9), steps=20)
+    mine = contour.path_of(lambda p: optimizers.q2.reference(p, lr=0.1, momentum=0.9), steps=20)
     theirs = contour.path_of(lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9), steps=20)
     assert len(mine) == len(theirs) == 21
     for a, b in zip(mine, theirs, strict=True):
@@ -79,7 +79,7 @@ def test_contour_draws_three_paths_with_bilingual_labels(capfd):
 
 def test_custom_recipes_and_names(monkeypatch):
     monkeypatch.setattr(i18n, "_chosen", "en")
-    fig = contour.contour_paths([("mine", lambda p: optimizers.CustomSGD(p, lr=0.1))],
+    fig = contour.contour_paths([("mine", lambda p: optimizers.q1.reference(p, lr=0.1))],
                                 steps=5)
     assert [t.get_text() for t in fig.axes[1].get_legend().get_texts()] == ["mine"]
     assert fig._suptitle is None

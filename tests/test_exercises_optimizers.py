@@ -10,12 +10,13 @@ import copy
 import re
 import time
 
-import course_helpers.exercises.optimizers as ex
 import numpy as np
 import pytest
 import torch
 from torch.optim import Optimizer
 
+import course_helpers.lessons.custom_optimizers as ex
+from course_helpers.key import custom_optimizers as key
 from course_helpers.messages import CATALOGUE
 from course_helpers.outcome import Status
 from tests.questionkit import (
@@ -36,7 +37,7 @@ def test_there_are_four_questions():
 
 def test_every_lesson_specific_key_exists():
     keys = {k for k in CATALOGUE if k.startswith("optim.")}
-    source = open(ex.__file__, encoding="utf-8").read()
+    source = "".join(open(module.__file__, encoding="utf-8").read() for module in (ex, key))
     named = set(re.findall(r'"(optim\.[a-z0-9_.]+)"', source))
     named -= {q.key for q in ex.QUESTIONS}
     assert len(named) > 30 and named <= keys
@@ -54,36 +55,53 @@ def test_checks_are_fast():
 
 # ---- the simulations behind the checks ----------------------------------------------------------
 
+# The key's float64 rule (and its mistakes) for each of q1-q3.
+OPTIMIZING = {"ex.q1": key.SGD, "ex.q2": key.MOMENTUM, "ex.q3": key.ADAGRAD}
+
 
 @pytest.mark.parametrize("question", ex.QUESTIONS[:3], ids=lambda q: q.name)
 def test_float64_formulas_agree_with_torch_optim_on_every_case(question):
+    optimizing = OPTIMIZING[question.name]
     for case in [*question.visible, *question.hidden]:
         training = case.args[0]
-        reference = ex.optimizer_trajectory(question.builtin, training, dtype=torch.float64)
+        reference = ex.optimizer_trajectory(optimizing.builtin, training, dtype=torch.float64)
         assert reference.failure is None
-        simulated = ex.simulate(training, question.rule)
+        simulated = ex.steps_of(key.simulate(training, optimizing.rule))
         assert len(simulated) == len(reference.path) == training.steps
         assert ex.first_divergence(simulated, reference.path, dtype=torch.float64) is None
+        expected = ex.steps_of(question.expect(case)["path"])
+        assert ex.first_divergence(expected, reference.path, dtype=torch.float64) is None
 
 
 @pytest.mark.parametrize("question", ex.QUESTIONS[:3], ids=lambda q: q.name)
 def test_every_mistake_changes_the_path_of_some_case(question):
+    optimizing = OPTIMIZING[question.name]
     cases = [*question.visible, *question.hidden]
-    for mistake in (*ex._COMMON_MISTAKES, *question.mistakes):
+    for mistake in (*key.COMMON_MISTAKES, *optimizing.mistakes):
         if mistake.key == "optim.shared_state" and question is ex.q1:
             continue  # plain SGD keeps no state
         changed = False
         for case in cases:
             training = case.args[0]
-            right = ex.simulate(training, question.rule)
-            wrong = ex.simulate(training, question.rule, **mistake.settings)
+            right = key.simulate(training, optimizing.rule)
+            wrong = key.simulate(training, optimizing.rule, **mistake.settings)
             changed |= wrong is None or ex.first_divergence(
-                wrong, right, dtype=torch.float64) is not None
+                ex.steps_of(wrong), ex.steps_of(right), dtype=torch.float64) is not None
         assert changed, mistake.key
 
 
+@pytest.mark.parametrize("question", ex.QUESTIONS[:3], ids=lambda q: q.name)
+def test_the_mistakes_are_data_in_the_order_they_are_tried(question):
+    optimizing = OPTIMIZING[question.name]
+    for case in [*question.visible, *question.hidden]:
+        training = case.args[0]
+        runnable = [m.key for m in (*key.COMMON_MISTAKES, *optimizing.mistakes)
+                    if key.simulate(training, optimizing.rule, **m.settings) is not None]
+        assert [m["key"] for m in question.expect(case)["mistakes"]] == runnable
+
+
 def test_seed_numbers_come_out_of_the_visible_cases():
-    sgd = ex.optimizer_trajectory(ex.CustomSGD, ex.q1.visible[0].args[0]).path
+    sgd = ex.optimizer_trajectory(ex.q1.reference, ex.q1.visible[0].args[0]).path
     assert [round(float(step[0]), 4) for step in sgd[:3]] == [-3.6, -2.48, -1.584]
     expected = {
         0: [[0.4850, 0.4750], [0.4702, 0.4502]],  # weight_decay=1
@@ -110,8 +128,8 @@ def test_first_divergence_names_the_step_and_the_parameter():
 def test_the_training_recipe_is_not_copied_and_builds_fresh_tensors():
     training = ex.q2.visible[2].args[0]
     assert copy.deepcopy(training) is training
-    first = ex.optimizer_trajectory(ex.MomentumSGD, training)
-    second = ex.optimizer_trajectory(ex.MomentumSGD, training)
+    first = ex.optimizer_trajectory(ex.q2.reference, training)
+    second = ex.optimizer_trajectory(ex.q2.reference, training)
     assert ex.first_divergence(first.path, second.path, dtype=torch.float64) is None
 
 
@@ -233,7 +251,7 @@ class SGDData(Optimizer):
 
 
 def test_q1_right_answers_in_other_styles_pass():
-    assert_correct_everywhere(ex.q1, ex.CustomSGD)
+    assert_correct_everywhere(ex.q1, ex.q1.reference)
     assert_correct_everywhere(ex.q1, SGDOtherStyle)
     assert_correct_everywhere(ex.q1, SGDData)
 
@@ -341,7 +359,7 @@ class WrongSignature(Optimizer):
     def __init__(self, params, learning_rate=0.01):
         super().__init__(params, dict(lr=learning_rate))
 
-    step = ex.CustomSGD.step
+    step = ex.q1.reference.step
 
 
 class RaisesInInit(Optimizer):
@@ -437,7 +455,7 @@ class MomentumLazyAdd(Optimizer):
 
 
 def test_q2_right_answers_in_other_styles_pass():
-    assert_correct_everywhere(ex.q2, ex.MomentumSGD)
+    assert_correct_everywhere(ex.q2, ex.q2.reference)
     assert_correct_everywhere(ex.q2, MomentumLazyAdd)
 
 
@@ -617,7 +635,7 @@ def _adagrad_class(*, eps_inside=False, accumulate=True, initial=True, decay_fro
 
 
 def test_q3_right_answers_in_other_styles_pass():
-    assert_correct_everywhere(ex.q3, ex.CustomAdagrad)
+    assert_correct_everywhere(ex.q3, ex.q3.reference)
     assert_correct_everywhere(ex.q3, _adagrad_class())
 
 
@@ -679,7 +697,7 @@ def resume_other_style(make_optimizer, w0, loss_fn, steps, pause):
 
 
 def test_q4_right_answers_in_other_styles_pass():
-    assert_correct_everywhere(ex.q4, ex.resume_training)
+    assert_correct_everywhere(ex.q4, ex.q4.reference)
     assert_correct_everywhere(ex.q4, resume_other_style)
 
 
@@ -733,11 +751,11 @@ def test_q4_state_not_copied_names_deepcopy_and_the_step():
 
 def test_q4_returned_path_that_requires_grad_or_is_a_list_is_named():
     def keeps_graph(make_optimizer, w0, loss_fn, steps, pause):
-        path, resumed = ex.resume_training(make_optimizer, w0, loss_fn, steps, pause)
+        path, resumed = ex.q4.reference(make_optimizer, w0, loss_fn, steps, pause)
         return path.requires_grad_(True), resumed
 
     def lists(make_optimizer, w0, loss_fn, steps, pause):
-        path, resumed = ex.resume_training(make_optimizer, w0, loss_fn, steps, pause)
+        path, resumed = ex.q4.reference(make_optimizer, w0, loss_fn, steps, pause)
         return path.tolist(), resumed
 
     assert_incorrect(ex.q4, keeps_graph, "compare.unwanted_requires_grad")
@@ -746,7 +764,7 @@ def test_q4_returned_path_that_requires_grad_or_is_a_list_is_named():
 
 
 def test_q4_hard_coded_visible_answer_fails_the_hidden_cases():
-    path, resumed = ex.resume_training(*ex.q4.visible[0].args)
+    path, resumed = ex.q4.reference(*ex.q4.visible[0].args)
     outcome = ex.q4.evaluate(lambda *args: (path.clone(), resumed.clone()), hidden=True)
     assert outcome.status is Status.INCORRECT
 
@@ -782,11 +800,11 @@ def test_grade_raises_a_short_bilingual_failure_and_writes_nothing_to_stderr(cap
         ex.q2.grade(Q2_MISTAKES["zero_buffer"][0])
     text = "\n".join(failure.value.outcome.text_lines())
     assert "动量缓冲区从 0 开始" in text and "starts at zeros" in text
-    ex.q2.grade(ex.MomentumSGD, hidden=True)
+    ex.q2.grade(ex.q2.reference, hidden=True)
     assert capfd.readouterr().err == ""
 
 
-class Noisy(ex.CustomSGD):
+class Noisy(ex.q1.reference):
     def step(self, closure=None):
         import sys
         import warnings
