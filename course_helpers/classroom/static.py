@@ -57,9 +57,19 @@ def delegations(lesson: str, notebook: NotebookNode) -> dict[str, str]:
                 definitions.setdefault(name, []).append(node)
     parsed = [t for t in trees.values() if t]
     course = _course_names(parsed)
+    bound = _bound_modules(parsed)
     aliases = _module_aliases(parsed, rule.module) if rule else set()
+    # What the cells run by themselves, following their own helpers but not the answers
+    # (an answer's code is judged as the answer).
+    helpers: dict[str, list[ast.AST]] = {}
+    for cell in student:
+        tree = trees[id(cell)]
+        if tree is not None and not cells.is_answer(cell):
+            for node in tree.body:
+                for name in _defined(node):
+                    helpers.setdefault(name, []).append(node)
     anywhere = next((use for cell in student if trees[id(cell)]
-                     for use in _run_time_code(trees[id(cell)])), None)
+                     for use in _run_time_code(trees[id(cell)], helpers)), None)
     found: dict[str, str] = {}
     for cell in student:
         question = (cells.grade_id(cell) or "").removesuffix("-solution")
@@ -75,7 +85,7 @@ def delegations(lesson: str, notebook: NotebookNode) -> dict[str, str]:
             for name in _defined(node):
                 start += [d for d in definitions.get(name, []) if d not in start]
         for node, local in _reachable(start, definitions):
-            use = _reaches_course(node, course, local)
+            use = _reaches_course(node, course, local, bound)
             if use is None and rule is not None and question in rule.questions:
                 use = _forbidden(node, rule, aliases)
             if use:
@@ -84,12 +94,19 @@ def delegations(lesson: str, notebook: NotebookNode) -> dict[str, str]:
     return found
 
 
-# Modules that read files or the interpreter's own state; no exercise needs them.
+# Modules that reach code, frames or objects the source does not name; no exercise needs them.
 _INTERNALS = frozenset({
-    "builtins", "code", "codeop", "ctypes", "gc", "importlib", "inspect", "io", "linecache",
-    "marshal", "mmap", "os", "pathlib", "pickle", "pkgutil", "runpy", "shutil", "site",
-    "subprocess", "sys", "types", "zipimport",
+    "builtins", "code", "codeop", "ctypes", "gc", "importlib", "inspect", "linecache",
+    "marshal", "mmap", "pickle", "pkgutil", "runpy", "shelve", "subprocess", "zipimport",
 })
+# Parts of ordinary modules that load modules, walk frames or read files.
+_MODULE_PARTS = frozenset({
+    "sys.modules", "sys._getframe", "sys.meta_path", "sys.path_hooks", "sys.settrace",
+    "sys.setprofile", "sys.path_importer_cache", "sys._current_frames", "sys.exc_info",
+    "sys.exception", "sys.last_traceback", "sys.last_exc", "os.popen", "os.system", "os.read",
+    "os.open", "os.fdopen", "os.listdir", "os.scandir", "os.walk", "io.open", "io.FileIO",
+})
+_READS = frozenset({"read_text", "read_bytes"})
 _CALLS = frozenset({"open", "globals", "locals", "vars", "breakpoint", "input", "dir"})
 _ATTRIBUTE_CALLS = frozenset({"getattr", "setattr", "delattr", "hasattr"})
 _DUNDERS = frozenset({
@@ -115,9 +132,31 @@ def _course_names(trees: Iterable[ast.Module]) -> set[str]:
     return names
 
 
-def _run_time_code(tree: ast.Module) -> Iterator[str]:
-    """Code built at run time, or an import of the key, anywhere in a student cell."""
-    for node in ast.walk(tree):
+def _bound_modules(trees: Iterable[ast.Module]) -> dict[str, str]:
+    """Names bound by imports, with what they stand for (``s`` -> ``sys``, ``m`` ->
+    ``sys.modules``)."""
+    bound: dict[str, str] = {}
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for a in node.names:
+                    bound[a.asname or a.name.split(".")[0]] = a.name if a.asname else (
+                        a.name.split(".")[0])
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                for a in node.names:
+                    bound[a.asname or a.name] = f"{node.module}.{a.name}"
+    return bound
+
+
+def _run_time_code(tree: ast.Module, definitions: dict[str, list[ast.AST]]) -> Iterator[str]:
+    """Code built at run time, or an import of the key, run by a cell's own statements.
+
+    Such code can rebind any answer's name, so it counts against every answer; inside a
+    function that no cell runs it is judged only where an answer reaches it.
+    """
+    start: list[ast.AST] = [node for node in tree.body if not isinstance(
+        node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)]
+    for node, _ in _reachable(start, definitions):
         if isinstance(node, ast.Call):
             called = _dotted(node.func) or ""
             if called.rsplit(".", 1)[-1] in _DYNAMIC:
@@ -130,16 +169,25 @@ def _run_time_code(tree: ast.Module) -> Iterator[str]:
                     yield f"import {module}"
 
 
-def _reaches_course(node: ast.AST, course: set[str], local: set[str]) -> str | None:
+def _reaches_course(node: ast.AST, course: set[str], local: set[str],
+                    bound: dict[str, str]) -> str | None:
     """How ``node`` reaches the course package or the interpreter's internals, or None."""
     if isinstance(node, ast.Attribute):
-        if node.attr in _DUNDERS or node.attr in _FRAMES:
+        if node.attr in _DUNDERS or node.attr in _FRAMES or node.attr in _READS:
             return _dotted(node) or node.attr
         name = _dotted(node)
-        if name and name.split(".")[0] in course and name.split(".")[0] not in local:
+        head, _, rest = (name or "").partition(".")
+        if name and head in course and head not in local:
             return name
-    elif isinstance(node, ast.Name) and node.id in course and node.id not in local:
-        return node.id
+        if name and head in bound and head not in local:
+            full = ".".join(filter(None, [bound[head], rest]))
+            if any(full == part or full.startswith(part + ".") for part in _MODULE_PARTS):
+                return name
+    elif isinstance(node, ast.Name) and node.id not in local:
+        if node.id in course:
+            return node.id
+        if bound.get(node.id) in _MODULE_PARTS:
+            return node.id
     elif isinstance(node, ast.Import | ast.ImportFrom):
         modules = ([a.name for a in node.names] if isinstance(node, ast.Import)
                    else [node.module or ""])

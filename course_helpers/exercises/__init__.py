@@ -22,12 +22,7 @@ MOVED = {
 
 
 def _lesson(old: str) -> ModuleType:
-    try:
-        module = importlib.import_module(f"course_helpers.lessons.{MOVED[old]}")
-    except ModuleNotFoundError as error:
-        if error.name != f"course_helpers.lessons.{MOVED[old]}":
-            raise
-        module = importlib.import_module(f"{__name__}._{old}")
+    module = importlib.import_module(f"course_helpers.lessons.{MOVED[old]}")
     sys.modules.setdefault(f"{__name__}.{old}", module)
     return module
 
