@@ -21,7 +21,7 @@ import io
 import sys
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import InitVar, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import torch
@@ -114,23 +114,13 @@ class Question:
     name: str = ""
     lesson: str = ""
     index: int = -1
-    # Only for questions written before ``declare``: their key travels with them.
-    reference: InitVar[Callable[..., Any] | None] = None
-    hidden: InitVar[Sequence[Case] | None] = None
 
-    def __post_init__(self, reference: Callable[..., Any] | None,
-                      hidden: Sequence[Case] | None) -> None:
-        if reference is not None:
-            self._legacy = _LegacyAnswer(reference, tuple(hidden or ()))
-            self.function = self.function or reference.__name__
+    def __post_init__(self) -> None:
         # Snapshot of the fields and cases, verified whenever this question is checked.
         guard.register_question(self)
 
     # ---- the answer key: present in the self-study install, absent in the assessed one ----
     def _answer(self) -> Any:
-        legacy = self.__dict__.get("_legacy")
-        if legacy is not None:
-            return legacy
         return answer_key(self.lesson, self.index)
 
     def __getattr__(self, name: str) -> Any:
@@ -150,8 +140,6 @@ class Question:
         return sorted(names)
 
     def _expected(self, index: int, case: Case, hidden: bool) -> Any:
-        if "_legacy" in self.__dict__:
-            return _LEGACY
         if not hidden:
             return checkdata.expected(self.lesson, int(self.number), index)
         answer = self._answer()
@@ -160,8 +148,6 @@ class Question:
         return answer.expect(case)
 
     def _judge(self, result: Any, case: Case, expected: Any) -> Diagnosis | None:
-        if expected is _LEGACY:
-            return self.judge(result, case)
         return self.judge(result, case, expected)
 
     # ---- the problem ---------------------------------------------------------------
@@ -293,10 +279,9 @@ class Question:
     def _changed(self) -> list[str]:
         """What was replaced in the question, its key entry, or what the checks rely on."""
         changed = _verify(self)
-        if "_legacy" not in self.__dict__:
-            answer = answer_key(self.lesson, self.index)
-            if answer is not None:
-                changed += [name for name in _verify(answer) if name not in changed]
+        answer = answer_key(self.lesson, self.index)
+        if answer is not None:
+            changed += [name for name in _verify(answer) if name not in changed]
         return changed
 
     # ---- the faces ---------------------------------------------------------------------
@@ -347,22 +332,11 @@ class Question:
         return ShownText(source)
 
 
-# The InitVar defaults would otherwise stay behind as class attributes and hide the key.
-del Question.reference, Question.hidden
-
 _FROM_KEY = ("reference", "hidden", "expect", "solution")
-_LEGACY = object()
 
 
 class _NoKey(Exception):
     """The answer key is not installed (the assessed release)."""
-
-
-@dataclass(frozen=True)
-class _LegacyAnswer:
-    reference: Callable[..., Any]
-    hidden: tuple[Case, ...]
-    expect: None = None
 
 
 def answer_key(lesson: str, index: int) -> Any:
@@ -395,6 +369,13 @@ def declare(module_name: str, lesson: str, *questions: Question) -> tuple[Questi
         question.index = number - 1
         setattr(module, f"q{number}", question)
         guard.register_question(question)  # again: the snapshot must hold the names
+    # Where the key is installed, load it now, with the lesson: what it takes from torch is
+    # taken before any student code runs, as the checks' own functions are.
+    try:
+        importlib.import_module(f"course_helpers.key.{short}")
+    except ModuleNotFoundError as error:
+        if not (error.name or "").startswith("course_helpers.key"):
+            raise
     return questions
 
 
