@@ -185,6 +185,7 @@ print(json.dumps({{
 
 def test_the_kernel_gets_no_privileges_and_no_secrets(factory, home, monkeypatch):
     monkeypatch.setenv("GRADER_TOKEN", "s3cret")
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     seen = outcome(factory, home, '''
 import ctypes, os
 libc = ctypes.CDLL(None, use_errno=True)
@@ -194,11 +195,13 @@ print(json.dumps({
     "caps": status["CapEff"].strip(), "no_new_privs": status["NoNewPrivs"].strip(),
     "userns": libc.unshare(0x10000000), "token": os.environ.get("GRADER_TOKEN"),
     "home": os.environ["HOME"], "cwd": os.getcwd(),
+    "step": os.environ.get("NBGRADER_EXECUTION"),
 }))''')
     assert int(seen["caps"], 16) == 0
     assert seen["no_new_privs"] == "1"
     assert seen["userns"] == -1
     assert seen["token"] is None
+    assert seen["step"] == "autograde"  # nbgrader's own setting reaches the kernel
     assert seen["home"] == seen["cwd"] and seen["cwd"].startswith(str(home))
 
 

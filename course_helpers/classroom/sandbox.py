@@ -139,7 +139,9 @@ def _probe_env() -> dict[str, str]:
 # What a kernel may keep of the grader's environment: language, threads, plotting, the course.
 _KEPT = ("PATH", "LANG", "LANGUAGE", "TZ", "TERM", "PYTHONIOENCODING", "PYTHONHASHSEED",
          "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "OPENBLAS_CORETYPE",
-         "OPENBLAS_L2_SIZE", "MPLBACKEND")
+         "OPENBLAS_L2_SIZE", "MPLBACKEND",
+         # nbgrader says which step runs the notebook (widgets draw nothing under autograde).
+         "NBGRADER_EXECUTION", "NBGRADER_VALIDATING")
 _KEPT_PREFIXES = ("LC_", "COURSE_", "JPY_", "PYDEVD_")
 
 
