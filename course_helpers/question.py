@@ -140,6 +140,8 @@ class Question:
         return sorted(names)
 
     def _expected(self, index: int, case: Case, hidden: bool) -> Any:
+        if not self.lesson:
+            return None  # a question outside any lesson: its judge needs no data
         if not hidden:
             return checkdata.expected(self.lesson, int(self.number), index)
         answer = self._answer()
@@ -262,7 +264,7 @@ class Question:
 
     def _guarded(self, answer: object, hidden: bool) -> Outcome:
         """``evaluate`` between two verifications of everything the checks rely on."""
-        tampered = Question._changed(self)
+        tampered = Question._changed(self, hidden)
         if tampered:
             return Question._tampered(self, tampered)
         _running[0] += 1
@@ -271,15 +273,16 @@ class Question:
         finally:
             _running[0] -= 1
         # The student's function may have replaced something while it ran.
-        tampered = Question._changed(self)
+        tampered = Question._changed(self, hidden)
         if tampered or type(outcome) is not Outcome:
             return Question._tampered(self, tampered or [f"{self.name}.evaluate"])
         return outcome
 
-    def _changed(self) -> list[str]:
-        """What was replaced in the question, its key entry, or what the checks rely on."""
+    def _changed(self, hidden: bool) -> list[str]:
+        """What was replaced in the question, its key entry (which only hidden checks use),
+        or what the checks rely on."""
         changed = _verify(self)
-        answer = answer_key(self.lesson, self.index)
+        answer = answer_key(self.lesson, self.index) if hidden else None
         if answer is not None:
             changed += [name for name in _verify(answer) if name not in changed]
         return changed
