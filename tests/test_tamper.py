@@ -12,8 +12,10 @@ stays broken.
 from __future__ import annotations
 
 import copy
+import html
 import importlib
 import json
+import re
 import types
 
 import pytest
@@ -256,11 +258,14 @@ def _assert_failed(outputs: list, *needles: str) -> str:
     assert len(errors) == 1 and errors[0].ename == "CheckFailed", _text(outputs)
     assert pass_markers(outputs) == []
     trace = "\n".join(errors[0].traceback)
-    assert "File " not in trace  # the short bilingual feedback, not a Python stack
+    assert "File " not in trace  # one short bilingual line, not a Python stack
+    # The feedback itself is the HTML panel shown just before the error.
+    shown = "\n".join([html.unescape(re.sub(r"<[^>]+>", " ", o.data["text/html"]))
+                       for o in outputs if "text/html" in o.get("data", {})] + [trace])
     for needle in needles:
-        assert needle in trace, trace
+        assert needle in shown, shown
     assert not [o for o in outputs if o.output_type == "stream" and o.name == "stderr"]
-    return trace
+    return shown
 
 
 # ---- the control -------------------------------------------------------------------------
@@ -492,7 +497,7 @@ def test_copied_question_is_registered_when_first_checked():
 def test_questions_made_in_tests_are_forgotten():
     before = len(guard._QUESTIONS)
     question = Question(key="autograd.q1", number="T", points=1, name="ex.t",
-                        reference=lambda x: x, judge=lambda r, c: None,
+                        function="f", judge=lambda r, c, e: None,
                         visible=[Case((torch.zeros(2),))])
     assert len(guard._QUESTIONS) == before + 1
     del question
@@ -501,7 +506,7 @@ def test_questions_made_in_tests_are_forgotten():
 
 def test_case_tensors_with_nan_are_not_reported():
     question = Question(key="autograd.q1", number="T", points=1, name="ex.t",
-                        reference=lambda x: x, judge=lambda r, c: None,
+                        function="f", judge=lambda r, c, e: None,
                         visible=[Case((torch.tensor([float("nan"), 1.0]),))])
     assert guard.verify(question) == []
 
