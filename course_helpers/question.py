@@ -97,6 +97,9 @@ class Question:
     * ``rename`` maps a general diagnosis key to the lesson's own wording of it.
     * ``repeat`` compares a second call on the first case with the first result (state that
       leaks between calls); ``again`` judges the second call in full (a loop run twice).
+    * ``keeps_inputs``: the answer must leave the tensors it is given as they were (no new
+      values, no ``requires_grad`` switched on, no ``.grad`` stored), or a second call on
+      the same tensors would start from what the first one left.
     """
 
     points: int
@@ -105,6 +108,7 @@ class Question:
     function: str = ""
     repeat: bool = True
     again: bool = False
+    keeps_inputs: bool = False
     call: Callable[..., Any] | None = None
     explain: Callable[[Exception], Diagnosis | None] | None = None
     rename: dict[str, str] = field(default_factory=dict)
@@ -188,7 +192,9 @@ class Question:
             try:
                 expected = self._expected(index, case, hidden)
                 result, seen = self._call(answer, case)
-                problem = self._judge(result, replace(case, seen=seen), expected)
+                problem = _changed_input(case.args, seen) if self.keeps_inputs else None
+                if problem is None:
+                    problem = self._judge(result, replace(case, seen=seen), expected)
                 if problem is None and index == 0 and (self.repeat or self.again):
                     problem = self._second_call(answer, case, expected, result)
             except _NotAttempted:
@@ -389,6 +395,29 @@ def _fresh(value: Any) -> Any:
     if callable(value):
         return value
     return copy.deepcopy(value)
+
+
+def _changed_input(given: Sequence[Any], seen: Sequence[Any]) -> Diagnosis | None:
+    """How the answer changed a tensor it was given (its private copy), if it did."""
+    for position, (before, after) in enumerate(zip(given, seen, strict=False), start=1):
+        if not (isinstance(before, trusted.Tensor) and isinstance(after, trusted.Tensor)):
+            continue
+        if trusted.requires_grad(after) and not trusted.requires_grad(before):
+            how = "diag.input_changed.requires_grad"
+        elif trusted.grad(after) is not None and trusted.grad(before) is None:
+            how = "diag.input_changed.grad"
+        elif trusted.shape(after) != trusted.shape(before) or not _same(after, before):
+            how = "diag.input_changed.values"
+        else:
+            continue
+        return msg("diag.input_changed", position=position, how=msg(how))
+    return None
+
+
+def _same(a: torch.Tensor, b: torch.Tensor) -> bool:
+    first, second = trusted.as_float64(a), trusted.as_float64(b)
+    both_nan = (first != first) & (second != second)
+    return bool(trusted.item(trusted.all_((first == second) | both_nan)))
 
 
 def _snapshot(result: Any) -> Any:

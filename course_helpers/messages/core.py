@@ -42,6 +42,27 @@ MESSAGES: dict[str, dict[str, str]] = {
         "outside the function, just like re-running a training cell in a notebook. Create "
         "them inside the function.",
     },
+    "diag.input_changed": {
+        "zh": "你的函数改动了传给它的张量（第 {position} 个参数）：{how}调用者手里的张量因此变了，"
+        "同样的张量再调用一次，就会接着上一次留下的状态算，得到不同的结果。先复制一份再操作："
+        "x = x.detach().clone()，需要梯度时再加 .requires_grad_(True)。",
+        "en": "Your function changed a tensor it was given (argument {position}): {how} The "
+        "caller's tensor is no longer what it was, and a second call on the same tensor starts "
+        "from what the first one left. Work on a copy: x = x.detach().clone(), then "
+        ".requires_grad_(True) if it needs gradients.",
+    },
+    "diag.input_changed.requires_grad": {
+        "zh": "它打开了 requires_grad。",
+        "en": "it switched requires_grad on.",
+    },
+    "diag.input_changed.grad": {
+        "zh": "它的 .grad 里存下了梯度。",
+        "en": "its .grad now holds a gradient.",
+    },
+    "diag.input_changed.values": {
+        "zh": "它的数值被改了。",
+        "en": "its values were changed.",
+    },
     "outcome.hints_off": {
         "zh": "这门课的老师关闭了提示。先重读本节的讲解，再用检查单元格试试你的答案。",
         "en": "Your instructor has switched hints off for this course. Reread this "
