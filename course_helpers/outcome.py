@@ -1,8 +1,9 @@
 """The three outcomes of a check and how they look.
 
-An outcome is plain data (status, title, detail messages); rendering it as coloured HTML,
-plain text or an ANSI-coloured traceback happens here and nowhere else. Nothing random or
-time-dependent goes into the output, so stored notebook outputs stay reproducible.
+An outcome is plain data (status, title, detail messages); rendering it as a coloured HTML
+panel, plain text, ANSI-coloured lines or a failed test cell's one-line verdict happens here
+and nowhere else. Nothing random or time-dependent goes into the output, so stored notebook
+outputs stay reproducible.
 
 ``check``, ``hint`` and ``solution`` display their result and also return it. What they
 return is marked :class:`Shown`, so a call written as a cell's last line is not displayed a
@@ -75,6 +76,16 @@ class Outcome:
             lines.append(self.headline(language))
             lines.extend(f"  {detail.render(language)}" for detail in self.details)
         return lines
+
+    def verdict(self) -> str:
+        """One line for a test cell whose check failed: ``✗ 练习 3 未通过 · Exercise 3 not passed``.
+
+        The panel above it says why; this line only marks the cell as failed. (JupyterLab
+        would turn a " / " in an error into a link.)
+        """
+        mark = _STYLE[self.status][0]
+        return f"{mark} " + " · ".join(msg("outcome.not_passed", title=self.title).render(lang)
+                                       for lang in languages_shown())
 
     def ansi_lines(self) -> list[str]:
         """The same lines coloured for a terminal or a notebook's error output."""

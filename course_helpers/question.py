@@ -301,7 +301,8 @@ class Question:
         return ShownOutcome(outcome.status, outcome.title, outcome.details)
 
     def grade(self, answer: object, *, hidden: bool = False) -> None:
-        """For nbgrader test cells: show success, raise :class:`CheckFailed` otherwise.
+        """For nbgrader test cells: show the outcome's panel; raise :class:`CheckFailed` unless
+        it is correct.
 
         A pass shows the feedback together with the pass marker
         ``{"question": name, "key": key, "hidden": hidden, "passed": true}``.
@@ -309,11 +310,11 @@ class Question:
         nested = _running[0] > 0
         outcome = Question._guarded(self, answer, hidden)
         if outcome.status is not Status.CORRECT:
-            if not nested:  # the outcome as data, for the instructor's mistake report
+            if not nested:  # the panel, with the outcome as data for the mistake report
                 _show_record(outcome_bundle(outcome, {"question": str(self.name),
                                                       "key": str(self.key),
                                                       "hidden": bool(hidden)}))
-            raise CheckFailed(outcome)
+            raise CheckFailed(outcome, shown=not nested)
         if nested:
             _show(outcome)
             return

@@ -129,14 +129,21 @@ def browser():
         chromium.close()
 
 
-def _open_lesson(browser, url: str):
-    """A new tab with the lesson open and its kernel started."""
-    tab = browser.new_page(viewport={"width": 1400, "height": 1000})
-    tab.goto(f"{url}/lab/tree/{LESSON}/{LESSON}.ipynb?token={TOKEN}")
+def _open_lesson(browser, url: str, path: str = f"{LESSON}/{LESSON}.ipynb",
+                 workspace: str = "", width: int = 1400):
+    """A new tab with the lesson (or the notebook at ``path``) open and its kernel started.
+
+    ``workspace`` names a JupyterLab workspace of its own, so the tab does not also restore
+    the notebooks that other tabs opened.
+    """
+    tab = browser.new_page(viewport={"width": width, "height": 1000})
+    where = f"workspaces/{workspace}/tree" if workspace else "tree"
+    tab.goto(f"{url}/lab/{where}/{path}?token={TOKEN}")
     tab.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
-    tab.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+    tab.wait_for_function("(path) => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+                          " && window.jupyterapp.shell.currentWidget.context?.path === path"
                           " && window.jupyterapp.shell.currentWidget.sessionContext"
-                          ".session?.kernel", timeout=90_000)
+                          ".session?.kernel", arg=path, timeout=90_000)
     return tab
 
 
@@ -155,6 +162,11 @@ def _run_all_as_a_student(page) -> None:
             const cell = nb.widgets.find(c => c.model.id === 'ex1-solution');
             cell.model.sharedModel.setSource(answer);
         }""", ANSWER)
+    _run_all(page)
+
+
+def _run_all(page) -> None:
+    """Run All in the current notebook and wait until every code cell has run."""
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
     page.wait_for_function(
         """() => {
@@ -195,12 +207,117 @@ def test_feedback_shows_in_both_languages(ran, screenshots):
     ran.locator(".jp-Cell", has=ran.locator(".course-feedback.course-correct")).first \
         .screenshot(path=str(shot))
     print(f"\nfeedback screenshot: {shot}")
-    errors = ran.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
-    texts = [errors.nth(i).inner_text() for i in range(errors.count())]
-    # The five untouched exercises report "not attempted" in both languages, and nothing else
-    # errors: examples, plots, the graph and the widget all ran cleanly.
+    blank = ran.locator(".course-feedback.course-not_attempted")
+    texts = [blank.nth(i).inner_text() for i in range(blank.count())]
+    errors = ran.locator(STDERR)
+    lines = [errors.nth(i).inner_text().strip() for i in range(errors.count())]
+    # The five untouched exercises report "not attempted" in both languages, each test cell
+    # fails with one line under its panel, and nothing else errors: examples, plots, the graph
+    # and the widget all ran cleanly.
     assert len(texts) == 5, texts
     assert all("尚未作答" in t and "Not attempted yet" in t for t in texts), texts
+    assert lines == [f"… 练习 {n} 未通过 · Exercise {n} not passed" for n in range(2, 7)], lines
+
+
+STDERR = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+
+# Three test cells as a student leaves them: one right, one wrong (sum instead of mean), one
+# untouched. Each is tagged like the lessons' test cells, so Run All goes past the failures.
+OUTCOME_CELLS = [
+    ("def make_leaf(values):\n"
+     "    return torch.tensor(values, dtype=torch.float64).requires_grad_()\n\n"
+     "def mean_square_grad(x):\n"
+     "    x = x.detach().clone().requires_grad_(True)\n"
+     "    (x ** 2 + 20).sum().backward()\n"
+     "    return x.grad\n\n"
+     "def grad_of_dot(x):\n"
+     "    # 在这里写你的代码 / YOUR CODE HERE\n"
+     "    raise NotImplementedError()"),
+    "# 检查 / Check\nex.q1.grade(make_leaf)",
+    "# 检查 / Check\nex.q3.grade(mean_square_grad)",
+    "# 检查 / Check\nex.q2.grade(grad_of_dot)",
+]
+
+# What makes a panel look like a panel; the three outcomes differ only in colour.
+PANEL_STYLE = """(node) => {
+    const s = getComputedStyle(node);
+    return {font: s.fontFamily, size: s.fontSize, lineHeight: s.lineHeight,
+            padding: s.padding, radius: s.borderRadius, border: s.borderLeftWidth + ' '
+            + s.borderLeftStyle, wordBreak: s.wordBreak, whiteSpace: s.whiteSpace};
+}"""
+
+
+def _outcomes_notebook(url: str) -> str:
+    """Save a notebook with the lesson's setup cell and OUTCOME_CELLS; return its path."""
+    import json
+
+    import nbformat
+
+    lesson = nbformat.read(ROOT / "notebooks" / LESSON / f"{LESSON}.ipynb", as_version=4)
+    notebook = nbformat.v4.new_notebook(metadata=lesson.metadata)
+    notebook.cells = [nbformat.v4.new_code_cell(lesson.cells[0].source)] + [
+        nbformat.v4.new_code_cell(source, metadata={"tags": ["raises-exception"]})
+        for source in OUTCOME_CELLS]
+    path = "outcomes.ipynb"
+    body = json.dumps({"type": "notebook", "format": "json",
+                       "content": json.loads(nbformat.writes(notebook))}).encode()
+    request = urllib.request.Request(f"{url}/api/contents/{path}?token={TOKEN}", data=body,
+                                     method="PUT",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30):
+        pass
+    return path
+
+
+def test_the_three_outcomes_look_alike(lab, browser, screenshots):
+    tab = _open_lesson(browser, lab, _outcomes_notebook(lab), workspace="outcomes", width=1000)
+    tab.set_viewport_size({"width": 1000, "height": 1600})  # room for all three in one view
+    tab.evaluate("window.jupyterapp.shell.collapseLeft()")
+    _run_all(tab)
+    cells = tab.locator(".jp-Notebook .jp-CodeCell")
+    checks = [cells.nth(i) for i in range(2, 5)]
+    panels = [cell.locator(".course-feedback") for cell in checks]
+    assert [p.count() for p in panels] == [1, 1, 1]
+    kinds = [p.get_attribute("class") for p in panels]
+    assert kinds == ["course-feedback course-correct", "course-feedback course-incorrect",
+                     "course-feedback course-not_attempted"], kinds
+    styles = [p.evaluate(PANEL_STYLE) for p in panels]
+    assert styles[0] == styles[1] == styles[2], styles
+    assert "monospace" not in styles[0]["font"] and styles[0]["wordBreak"] != "break-all"
+    colours = [p.evaluate("(n) => getComputedStyle(n).borderLeftColor") for p in panels]
+    assert len(set(colours)) == 3, colours
+    # The wrong answer's panel names the mistake in both languages.
+    wrong = panels[1].inner_text()
+    assert "你用的是 sum()（求和）" in wrong and "but you used sum()" in wrong, wrong
+    assert "尚未作答" in panels[2].inner_text() and "Not attempted yet" in panels[2].inner_text()
+    # A failing test cell still ends in an error (nbgrader scores it 0), but that error is one
+    # short line under the panel, on one screen line, and says nothing the panel does not.
+    errors = [cell.locator(STDERR) for cell in checks]
+    assert [e.count() for e in errors] == [0, 1, 1]
+    lines = [e.inner_text().strip() for e in errors[1:]]
+    assert lines == ["✗ 练习 3 未通过 · Exercise 3 not passed",
+                     "… 练习 2 未通过 · Exercise 2 not passed"], lines
+    for error in errors[1:]:
+        height, line = error.locator("pre").evaluate(
+            "(n) => [n.getBoundingClientRect().height,"
+            " parseFloat(getComputedStyle(n).lineHeight)]")
+        assert height < 2 * line, (height, line)
+        assert error.locator("a").count() == 0  # plain text, nothing turned into a link
+    # One picture of the three test cells, from the first one's top to the last one's bottom.
+    tab.evaluate("""async () => {
+        const nb = window.jupyterapp.shell.currentWidget.content;
+        nb.activeCellIndex = 1;  // the answers' cell, out of the picture
+        await nb.scrollToItem(2, 'start');
+    }""")
+    tab.wait_for_timeout(500)
+    top, bottom = checks[0].bounding_box(), checks[2].bounding_box()
+    assert top is not None and bottom is not None
+    shot = screenshots / "outcomes.png"
+    tab.screenshot(path=str(shot), clip={
+        "x": top["x"], "y": top["y"], "width": top["width"],
+        "height": bottom["y"] + bottom["height"] - top["y"]})
+    print(f"\nthe three outcomes: {shot}")
+    tab.close()
 
 
 def test_plot_and_graph_are_drawn(ran):

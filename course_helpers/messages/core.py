@@ -14,6 +14,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "outcome.incorrect": {"zh": "还不对", "en": "Not yet"},
     "outcome.not_attempted": {"zh": "尚未作答", "en": "Not attempted yet"},
+    "outcome.not_passed": {"zh": "{title} 未通过", "en": "{title} not passed"},
     "diag.grad_left_off": {
         "zh": "你的函数运行之后，梯度追踪被全局关掉了（torch.is_grad_enabled() 为 False）：它调用了 "
         "torch.set_grad_enabled(False)，却没有再打开。这样，之后的每个单元格都会悄悄地不再记录计算图。"
