@@ -58,8 +58,8 @@ def _ignored(folder: str, names: list[str]) -> set[str]:
 def _pyproject(root: Path) -> str:
     """The student package's ``pyproject.toml``: the course's name, version and dependencies."""
     project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    # The student edition grades nothing: nbgrader stays with the instructor.
-    dependencies = [d for d in project["dependencies"] if not d.startswith("nbgrader")]
+    # nbgrader stays: its Validate button is a student's last look before handing in.
+    dependencies = list(project["dependencies"])
     lines = [
         "[build-system]",
         'requires = ["setuptools>=77"]',
@@ -93,6 +93,7 @@ _README = """\
 
     python -m venv .venv
     .venv/bin/python -m pip install .
+    .venv/bin/python -m course_helpers.lab_setup student
     .venv/bin/jupyter lab notebooks/
 
 可见检查（`ex.q1.check(...)` 和每个检查单元格）照常给出反馈；本版本不含参考答案和隐藏测试，

@@ -215,6 +215,16 @@ def test_the_student_environment_cannot_import_the_key(probe, edition: Path):
         assert path is None or str(ROOT) not in path, (name, path)
 
 
+def test_the_students_jupyterlab_is_set_up_as_the_readme_says(student: Path):
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    done = subprocess.run([str(student), "-m", "course_helpers.lab_setup", "student"], cwd="/",
+                          env=env, capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    config = student.parents[1] / "etc" / "jupyter" / "labconfig" / "page_config.json"
+    disabled = json.loads(config.read_text())["disabledExtensions"]
+    assert any("nbgrader" in name for name in disabled), disabled
+
+
 def test_solution_reference_and_hidden_cases_do_not_exist(probe):
     questions = probe["questions"]
     assert len(questions) == sum(len(lesson_module(n).QUESTIONS) for n in declared_lessons())
