@@ -187,7 +187,7 @@ def q2_numpy(x):
     (q2_backward_twice, "diag.accumulated"),
     (q2_backward_twice_freed_graph, "diag.backward_twice"),
     (q2_forgot_factor_two, "diag.scaled"),
-    (q2_returns_y, "compare.shape"),
+    (q2_returns_y, "autograd.diag.returned_loss"),
     (q2_returns_nothing, "diag.grad_none"),
     (q2_forgot_backward, "diag.grad_none"),
     (q2_rebinding, "diag.grad_none"),
@@ -235,15 +235,42 @@ def q2_in_place_on_input(x):
 
 
 def q2_float64(x):
-    x = x.double().requires_grad_()
+    x = x.double().requires_grad_()  # .double() of a float64 tensor is that tensor itself
     (2 * x @ x).backward()
     return x.grad
 
 
-@pytest.mark.parametrize("answer", [q2_autograd_grad, q2_sum_of_squares, q2_in_place_on_input,
-                                    q2_float64])
+def q2_float64_detached(x):
+    x = x.detach().double().requires_grad_()
+    (2 * x @ x).backward()
+    return x.grad
+
+
+def q2_requires_grad_without_parentheses(x):
+    x = x.detach().clone().requires_grad_
+    y = 2 * torch.dot(x, x)
+    y.backward()
+    return x.grad
+
+
+@pytest.mark.parametrize("answer", [q2_autograd_grad, q2_sum_of_squares, q2_float64_detached])
 def test_q2_other_right_styles(answer):
     assert_correct_everywhere(ex.q2, answer)
+
+
+@pytest.mark.parametrize("answer", [q2_in_place_on_input, q2_float64])
+def test_q2_changing_the_callers_tensor_is_wrong(answer):
+    # A second call on the same tensor would add to the .grad the first call left there.
+    outcome = assert_incorrect(ex.q2, answer, "diag.input_changed")
+    assert outcome.details[0].params["how"].key == "diag.input_changed.requires_grad"
+    assert_incorrect(ex.q2, answer, "diag.input_changed", hidden=True)
+
+
+def test_q2_requires_grad_without_parentheses_is_named():
+    assert_incorrect(ex.q2, q2_requires_grad_without_parentheses,
+                     "autograd.diag.method_not_called")
+    assert_incorrect(ex.q2, q2_requires_grad_without_parentheses,
+                     "autograd.diag.method_not_called", hidden=True)
 
 
 # ---- q3: mean --------------------------------------------------------------------------------
@@ -282,6 +309,28 @@ def test_q3_sum_over_numel_passes():
     assert_correct_everywhere(ex.q3, q3_sum_over_numel)
 
 
+def q3_returns_loss(x):
+    x = x.detach().clone().requires_grad_(True)
+    f = (x**2 + 20).mean()
+    f.backward()
+    return f
+
+
+def q3_in_place_on_input(x):
+    x.requires_grad_(True)
+    (x**2 + 20).mean().backward()
+    return x.grad
+
+
+@pytest.mark.parametrize("answer, key", [
+    (q3_returns_loss, "autograd.diag.returned_loss"),
+    (q3_in_place_on_input, "diag.input_changed"),
+])
+def test_q3_wrong(answer, key):
+    assert_incorrect(ex.q3, answer, key)
+    assert_incorrect(ex.q3, answer, key, hidden=True)
+
+
 # ---- q4: elementwise -------------------------------------------------------------------------
 
 
@@ -313,7 +362,14 @@ def q4_formula_detached(x):
     return 2 * x.detach()
 
 
+def q4_in_place_on_input(x):
+    x.requires_grad_(True)
+    (x * x).sum().backward()
+    return x.grad
+
+
 @pytest.mark.parametrize("answer, key", [
+    (q4_in_place_on_input, "diag.input_changed"),
     (q4_plain_backward, "diag.nonscalar_backward"),
     (q4_mean, "diag.mean_not_sum"),
     (q4_formula_still_requiring_grad, "compare.unwanted_requires_grad"),
@@ -366,7 +422,23 @@ def q5_three(a, b):
     return a.grad, b.grad, f.detach()
 
 
+def q5_no_sum(a, b):
+    a = a.detach().clone().requires_grad_(True)
+    b = b.detach().clone().requires_grad_(True)
+    (a**2 + b**2 + a * b).backward()  # only works for 0-d a and b
+    return a.grad, b.grad
+
+
+def q5_in_place_on_inputs(a, b):
+    a.requires_grad_(True)
+    b.requires_grad_(True)
+    (a**2 + b**2 + a * b).sum().backward()
+    return a.grad, b.grad
+
+
 @pytest.mark.parametrize("answer, key", [
+    (q5_no_sum, "diag.nonscalar_backward"),
+    (q5_in_place_on_inputs, "diag.input_changed"),
     (q5_swapped, "diag.swapped"),
     (q5_single, "compare.not_tuple"),
     (q5_wrong_sign, "diag.wrong_sign"),
@@ -417,13 +489,43 @@ def q6_hard_coded_cos(f, xs):
     return torch.cos(xs)
 
 
+def q6_finite_difference(f, xs):
+    h = 1e-3
+    return (f(xs + h) - f(xs - h)) / (2 * h)
+
+
+def q6_forward_difference(f, xs):
+    h = 1e-6
+    return (f(xs + h) - f(xs)) / h
+
+
+def q6_in_place_on_input(f, xs):
+    xs.requires_grad_(True)
+    f(xs).sum().backward()
+    return xs.grad
+
+
+def q6_float32(f, xs):
+    x = xs.float().requires_grad_()  # .float() of a float32 tensor is that tensor itself
+    f(x).sum().backward()
+    return x.grad
+
+
 @pytest.mark.parametrize("answer, key", [
     (q6_returns_f, "compare.values"),
     (q6_no_detach, "compare.unwanted_requires_grad"),
+    (q6_finite_difference, "autograd.diag.not_autograd"),
+    (q6_forward_difference, "autograd.diag.not_autograd"),
+    (q6_in_place_on_input, "diag.input_changed"),
+    (q6_float32, "diag.input_changed"),
 ])
 def test_q6_wrong(answer, key):
     assert_incorrect(ex.q6, answer, key)
     assert_incorrect(ex.q6, answer, key, hidden=True)
+
+
+def test_q6_hard_coded_formula_is_not_autograd():
+    assert_incorrect(ex.q6, q6_hard_coded_cos, "autograd.diag.not_autograd")
 
 
 def q6_autograd_grad(f, xs):
@@ -431,10 +533,18 @@ def q6_autograd_grad(f, xs):
     return torch.autograd.grad(f(x).sum(), x)[0]
 
 
-def q6_float32(f, xs):
-    x = xs.float().requires_grad_()
+def q6_float32_copy(f, xs):
+    x = xs.detach().float().requires_grad_()
     f(x).sum().backward()
     return x.grad
+
+
+def q6_torch_func(f, xs):
+    return torch.func.vmap(torch.func.grad(f))(xs.detach())
+
+
+def q6_jacobian(f, xs):
+    return torch.autograd.functional.jacobian(f, xs.detach()).diagonal()
 
 
 def q6_backward_with_ones(f, xs):
@@ -444,9 +554,10 @@ def q6_backward_with_ones(f, xs):
     return x.grad
 
 
-@pytest.mark.parametrize("answer", [q6_autograd_grad, q6_float32, q6_backward_with_ones])
+@pytest.mark.parametrize("answer", [q6_autograd_grad, q6_float32_copy, q6_backward_with_ones,
+                                    q6_torch_func, q6_jacobian])
 def test_q6_other_right_styles(answer):
-    if answer is q6_float32:
+    if answer is q6_float32_copy:
         assert answer(torch.sin, torch.zeros(2, dtype=torch.float64)).dtype == torch.float32
     assert_correct_everywhere(ex.q6, answer)
 
@@ -467,7 +578,8 @@ def q4_hard_coded(x):
 
 
 def q5_hard_coded(a, b):
-    return torch.tensor(40.0, dtype=torch.float64), torch.tensor(50.0, dtype=torch.float64)
+    return (torch.tensor([40.0, 1.0], dtype=torch.float64),
+            torch.tensor([50.0, 5.0], dtype=torch.float64))
 
 
 @pytest.mark.parametrize("name, answer", [
@@ -480,7 +592,9 @@ def q5_hard_coded(a, b):
 ])
 def test_hard_coded_visible_answer_fails_hidden(name, answer):
     question = QUESTIONS[name]
-    assert question.evaluate(answer).status is Status.CORRECT
+    # Right for the first visible case only: a second visible case already rejects it.
+    visible = Status.CORRECT if len(question.visible) == 1 and name != "q6" else Status.INCORRECT
+    assert question.evaluate(answer).status is visible
     outcome = question.evaluate(answer, hidden=True)
     assert outcome.status is Status.INCORRECT
     assert "outcome.hidden_case" in [d.key for d in outcome.details]
@@ -651,3 +765,27 @@ def test_solution_is_the_reference_source(name, capsys):
     rebuilt = namespace[question.reference.__name__]
     assert rebuilt is not question.reference
     assert_correct_everywhere(question, rebuilt)
+
+
+# ---- the visible check alone rejects every typical mistake ---------------------------------
+
+WRONG = {
+    "q1": [q1_int_tensor, q1_times_one, q1_cast_after, q1_no_requires_grad, q1_list,
+           q1_int_dtype_without_grad],
+    "q2": [q2_backward_twice, q2_backward_twice_freed_graph, q2_forgot_factor_two, q2_returns_y,
+           q2_returns_nothing, q2_forgot_backward, q2_rebinding, q2_no_requires_grad,
+           q2_zero_grad_too_early, q2_numpy, q2_in_place_on_input, q2_float64,
+           q2_requires_grad_without_parentheses, make_q2_global_leaf()],
+    "q3": [q3_sum, q3_no_square, q3_returns_loss, q3_in_place_on_input],
+    "q4": [q4_plain_backward, q4_mean, q4_formula_still_requiring_grad, q4_in_place_on_input],
+    "q5": [q5_swapped, q5_single, q5_wrong_sign, q5_forgot_b, q5_three, q5_no_sum,
+           q5_in_place_on_inputs],
+    "q6": [q6_returns_f, q6_no_detach, q6_hard_coded_cos, q6_finite_difference,
+           q6_forward_difference, q6_in_place_on_input, q6_float32],
+}
+
+
+@pytest.mark.parametrize("name, answer", [(name, answer) for name, answers in WRONG.items()
+                                          for answer in answers])
+def test_the_visible_check_rejects_every_typical_mistake(name, answer):
+    assert QUESTIONS[name].evaluate(answer, hidden=False).status is Status.INCORRECT

@@ -206,12 +206,64 @@ def q1_running_sum(x, times):
 
 
 def q1_tuple_float64(x, times):
-    x = x.double().requires_grad_()
+    x = x.detach().double().requires_grad_()
     grads = []
     for _ in range(times):
         (x * x).sum().backward()
         grads.append(x.grad.detach().clone())
     return tuple(grads)
+
+
+def q1_float64_on_input(x, times):
+    x = x.double().requires_grad_()  # .double() of a float64 tensor is that tensor itself
+    grads = []
+    for _ in range(times):
+        (x * x).sum().backward()
+        grads.append(x.grad.detach().clone())
+    return tuple(grads)
+
+
+def q1_on_input(x, times):
+    x.requires_grad_(True)
+    grads = []
+    for _ in range(times):
+        (x ** 2).sum().backward()
+        grads.append(x.grad.clone())
+    return grads
+
+
+def q1_lists(x, times):
+    x = x.detach().clone().requires_grad_(True)
+    grads = []
+    for _ in range(times):
+        (x ** 2).sum().backward()
+        grads.append(x.grad.tolist())
+    return grads
+
+
+def q1_requires_grad_without_parentheses(x, times):
+    x = x.detach().clone().requires_grad_
+    grads = []
+    for _ in range(times):
+        (x ** 2).sum().backward()
+        grads.append(x.grad.clone())
+    return grads
+
+
+@pytest.mark.parametrize("answer, key", [
+    (q1_float64_on_input, "diag.input_changed"),
+    (q1_on_input, "diag.input_changed"),
+    (q1_lists, "clearing.diag.grad_as_list"),
+    (q1_requires_grad_without_parentheses, "clearing.diag.method_not_called"),
+])
+def test_q1_wrong_with_its_own_message(answer, key):
+    assert_incorrect_everywhere(ex.q1, answer, key)
+
+
+def test_q1_lists_say_that_entries_must_be_tensors():
+    outcome = assert_incorrect(ex.q1, q1_lists, "clearing.diag.grad_as_list")
+    assert "tensor" in outcome.details[0].render("en")
+    assert "张量" in outcome.details[0].render("zh")
 
 
 def q1_retain_graph(x, times):
@@ -601,7 +653,39 @@ def q3_optimizer_outside():
     return train_sgd
 
 
+def q3_detach_without_clone_trains_the_input(params_init, lr, steps):
+    w = params_init.detach().requires_grad_(True)   # shares storage with params_init
+    optimizer = torch.optim.SGD([w], lr=lr)
+    path = []
+    for _ in range(steps):
+        optimizer.zero_grad()
+        (w[0] ** 2 + 2 * w[1] ** 2).backward()
+        optimizer.step()
+        path.append(w.detach().clone())
+    return torch.stack(path)
+
+
+def q3_trains_the_input(params_init, lr, steps):
+    w = params_init.requires_grad_(True)
+    optimizer = torch.optim.SGD([w], lr=lr)
+    path = []
+    for _ in range(steps):
+        optimizer.zero_grad()
+        (w[0] ** 2 + 2 * w[1] ** 2).backward()
+        optimizer.step()
+        path.append(w.detach().clone())
+    return torch.stack(path)
+
+
+def test_q3_training_the_callers_tensor_is_named():
+    outcome = assert_incorrect(ex.q3, q3_detach_without_clone_trains_the_input,
+                               "diag.input_changed")
+    assert outcome.details[0].params["how"].key == "diag.input_changed.values"
+
+
 @pytest.mark.parametrize("answer, key", [
+    (q3_detach_without_clone_trains_the_input, "diag.input_changed"),
+    (q3_trains_the_input, "diag.input_changed"),
     (q3_no_zero_grad, "clearing.diag.never_cleared"),
     (q3_step_twice, "clearing.diag.step_twice"),
     (q3_zero_grad_before_step, "clearing.diag.path_stuck"),
@@ -756,6 +840,27 @@ def q4_in_place_on_input(x, y, w, k):
     return w.grad
 
 
+def q4_split_size_k(x, y, w, k):
+    w = w.detach().clone().requires_grad_(True)
+    for xb, yb in zip(torch.split(x, k), torch.split(y, k), strict=True):
+        (((xb @ w - yb) ** 2).mean() / k).backward()
+    return w.grad
+
+
+def q4_split_size_k_unscaled(x, y, w, k):
+    w = w.detach().clone().requires_grad_(True)
+    for xb, yb in zip(x.split(k), y.split(k), strict=True):
+        ((xb @ w - yb) ** 2).mean().backward()
+    return w.grad
+
+
+def q4_requires_grad_without_parentheses(x, y, w, k):
+    w = w.detach().clone().requires_grad_
+    for xb, yb in zip(x.chunk(k), y.chunk(k), strict=True):
+        (((xb @ w - yb) ** 2).mean() / k).backward()
+    return w.grad
+
+
 def make_q4_shared_leaf():
     shared = {}
 
@@ -776,9 +881,19 @@ def make_q4_shared_leaf():
     (q4_optimizer_zero_grad_inside, "clearing.diag.microbatch_last_only"),
     (q4_sum_loss, "diag.sum_not_mean"),
     (q4_grad_still_tracked, "compare.unwanted_requires_grad"),
+    (q4_in_place_on_input, "diag.input_changed"),
+    (q4_split_size_k, "clearing.diag.microbatch_split_size"),
+    (q4_split_size_k_unscaled, "clearing.diag.microbatch_split_size"),
+    (q4_requires_grad_without_parentheses, "clearing.diag.method_not_called"),
 ])
 def test_q4_wrong(answer, key):
     assert_incorrect_everywhere(ex.q4, answer, key)
+
+
+def test_q4_split_names_the_piece_size():
+    outcome = assert_incorrect(ex.q4, q4_split_size_k, "clearing.diag.microbatch_split_size")
+    assert outcome.details[0].params == {"k": 3, "count": 2}
+    assert "x.chunk(k)" in outcome.details[0].render("en")
 
 
 def test_q4_unscaled_reports_k():
@@ -826,8 +941,15 @@ def q4_float64_optimizer(x, y, w, k):
     return w.grad
 
 
+def q4_split_into_k_pieces(x, y, w, k):
+    w = w.detach().clone().requires_grad_(True)
+    for xb, yb in zip(torch.split(x, len(x) // k), torch.split(y, len(y) // k), strict=True):
+        (((xb @ w - yb) ** 2).mean() / k).backward()
+    return w.grad
+
+
 @pytest.mark.parametrize("answer", [q4_full_batch, q4_index_slices, q4_float64_optimizer,
-                                    q4_in_place_on_input])
+                                    q4_split_into_k_pieces])
 def test_q4_other_right_styles(answer):
     assert_correct_everywhere(ex.q4, answer)
 
@@ -843,7 +965,9 @@ def test_hard_coded_visible_answer_fails_hidden(name):
     def hard_coded(*args):
         return printed
 
-    assert question.evaluate(hard_coded).status is Status.CORRECT
+    # Right for the first visible case only: a second visible case already rejects it.
+    visible = Status.CORRECT if len(question.visible) == 1 else Status.INCORRECT
+    assert question.evaluate(hard_coded).status is visible
     outcome = question.evaluate(hard_coded, hidden=True)
     assert outcome.status is Status.INCORRECT
     assert "outcome.hidden_case" in [d.key for d in outcome.details]
@@ -917,3 +1041,32 @@ def test_solution_is_the_reference_source(name, capsys):
     namespace: dict = {"torch": torch}
     exec(source, namespace)
     assert_correct_everywhere(question, namespace[question.reference.__name__])
+
+
+# ---- the visible check alone rejects every typical mistake ---------------------------------
+
+WRONG = {
+    "q1": [q1_stores_grad_itself, q1_clears_each_time, q1_new_leaf_each_time, q1_mean,
+           q1_stacked, q1_one_too_many, q1_zero_grad_on_none, make_q1_global_leaf(),
+           q1_float64_on_input, q1_on_input, q1_lists, q1_requires_grad_without_parentheses,
+           q1_backward_twice_each_time],
+    "q2": [q2_never_cleared, q2_cleared_once_before_the_loop,
+           q2_cleared_between_backward_and_update, q2_ascent, q2_records_before_update,
+           q2_stores_w_itself, q2_includes_start, q2_rebinding, q2_rebinding_under_no_grad,
+           q2_zero_before_first_backward, q2_in_place_without_no_grad, q2_list,
+           q2_one_step_short, q2_wrong_lr, q2_no_requires_grad, make_q2_rerun_cell(), q2_nan,
+           q2_backward_twice_per_step],
+    "q3": [q3_no_zero_grad, q3_step_twice, q3_zero_grad_before_step, q3_detach_without_clone,
+           q3_final_only, q3_maximize, q3_optimizer_outside(),
+           q3_detach_without_clone_trains_the_input, q3_trains_the_input],
+    "q4": [q4_unscaled, q4_cleared_inside, q4_optimizer_zero_grad_inside, q4_sum_loss,
+           q4_grad_still_tracked, q4_in_place_on_input, q4_split_size_k,
+           q4_split_size_k_unscaled, q4_requires_grad_without_parentheses,
+           make_q4_shared_leaf()],
+}
+
+
+@pytest.mark.parametrize("name, answer", [(name, answer) for name, answers in WRONG.items()
+                                          for answer in answers])
+def test_the_visible_check_rejects_every_typical_mistake(name, answer):
+    assert QUESTIONS[name].evaluate(answer, hidden=False).status is Status.INCORRECT

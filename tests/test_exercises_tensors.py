@@ -561,16 +561,34 @@ def q6_none():
     torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
-@pytest.mark.skipif(CUDA, reason="the visible case expects cpu only without CUDA")
-def test_q6_hard_coded_cpu_passes_visible_but_not_hidden():
-    assert ex.q6.evaluate(q6_cpu).status is Status.CORRECT
+def q6_is_available_not_called():
+    return torch.device("cuda" if torch.cuda.is_available else "cpu")
+
+
+def q6_is_available_not_called_in_if():
+    if torch.cuda.is_available:
+        return torch.device("cuda")
+    return torch.device("cpu")
+
+
+def test_q6_hard_coded_cpu_fails_the_visible_check_too():
+    # The visible cases simulate both machines, so a CPU-only machine no longer hides it.
+    outcome = assert_incorrect(ex.q6, q6_cpu, "tensors.diag.device_ignores_cuda")
+    assert "cpu" in english(outcome)
     outcome = assert_incorrect(ex.q6, q6_cpu, "tensors.diag.device_ignores_cuda", hidden=True)
     assert "cpu" in english(outcome)
 
 
-@pytest.mark.skipif(CUDA, reason="this machine has CUDA")
 def test_q6_cuda_without_a_gpu():
     assert_incorrect(ex.q6, q6_cuda, "tensors.diag.device_cuda_unavailable")
+
+
+@pytest.mark.parametrize("answer", [q6_is_available_not_called,
+                                    q6_is_available_not_called_in_if])
+def test_q6_is_available_without_parentheses_is_named(answer):
+    outcome = assert_incorrect(ex.q6, answer, "tensors.diag.cuda_not_called")
+    assert "torch.cuda.is_available()" in english(outcome)
+    assert_incorrect(ex.q6, answer, "tensors.diag.cuda_not_called", hidden=True)
 
 
 def test_q6_hard_coded_cuda_fails_the_simulated_cpu_case():
@@ -590,7 +608,7 @@ def test_q6_wrong(answer, key):
 
 def test_q6_string_message_shows_the_fix():
     text = english(assert_incorrect(ex.q6, q6_string, "tensors.diag.device_string"))
-    expected = "cuda" if CUDA else "cpu"
+    expected = "cpu"  # the first visible case simulates a machine without CUDA
     assert f"'{expected}'" in text and f'torch.device("{expected}")' in text
     long = "x" * 500
     text = english(assert_incorrect(ex.q6, lambda: long, "tensors.diag.device_string"))
@@ -633,10 +651,11 @@ def test_q6_simulation_is_undone_even_when_the_student_raises():
 
 
 def test_q6_a_patched_is_available_does_not_fool_the_visible_check(monkeypatch):
+    # The visible cases simulate both machines: a patched is_available changes nothing.
     monkeypatch.setattr(torch.cuda, "is_available", lambda: not CUDA)
-    expected_key = "tensors.diag.device_ignores_cuda" if CUDA else \
-        "tensors.diag.device_cuda_unavailable"
-    assert_incorrect(ex.q6, ex.q6.reference, expected_key)
+    assert ex.q6.evaluate(ex.q6.reference).status is Status.CORRECT
+    assert_incorrect(ex.q6, q6_cuda, "tensors.diag.device_cuda_unavailable")
+    assert_incorrect(ex.q6, q6_cpu, "tensors.diag.device_ignores_cuda")
 
 
 # ---- hidden cases really differ --------------------------------------------------------------
@@ -652,7 +671,9 @@ def test_q6_a_patched_is_available_does_not_fool_the_visible_check(monkeypatch):
 ])
 def test_hard_coded_visible_answer_fails_hidden(name, answer):
     question = QUESTIONS[name]
-    assert question.evaluate(answer).status is Status.CORRECT
+    # q6's visible cases simulate both machines: a hard-coded device fails them already.
+    visible = Status.INCORRECT if name == "q6" else Status.CORRECT
+    assert question.evaluate(answer).status is visible
     outcome = question.evaluate(answer, hidden=True)
     assert outcome.status is Status.INCORRECT
     assert "outcome.hidden_case" in [d.key for d in outcome.details]
@@ -790,3 +811,35 @@ def test_show_layouts_draws_one_panel_per_tensor():
         import matplotlib.pyplot as plt
 
         plt.close(fig)
+
+
+# ---- the visible check alone rejects every typical mistake ---------------------------------
+
+
+def q4_masks_the_input(x):
+    x[x <= 0] = float("nan")  # the caller's x loses its non-positive entries
+    return x.nanmean()
+
+
+def test_q4_changing_the_callers_tensor_is_named():
+    outcome = assert_incorrect(ex.q4, q4_masks_the_input, "diag.input_changed")
+    assert outcome.details[0].params["how"].key == "diag.input_changed.values"
+    assert_incorrect(ex.q4, q4_masks_the_input, "diag.input_changed", hidden=True)
+
+
+def _typical_mistakes():
+    """Every wrong answer of the ``test_qN_wrong`` tables, and the device mistakes."""
+    for name in QUESTIONS:
+        for mark in getattr(globals().get(f"test_{name}_wrong"), "pytestmark", []):
+            if mark.name == "parametrize":
+                for answer, _ in mark.args[1]:
+                    yield name, answer
+    for answer in (q6_cpu, q6_cuda, q6_is_available_not_called,
+                   q6_is_available_not_called_in_if):
+        yield "q6", answer
+    yield "q4", q4_masks_the_input
+
+
+@pytest.mark.parametrize("name, answer", list(_typical_mistakes()))
+def test_the_visible_check_rejects_every_typical_mistake(name, answer):
+    assert QUESTIONS[name].evaluate(answer, hidden=False).status is Status.INCORRECT

@@ -114,8 +114,8 @@ def _expect_path(grad):
 
 
 def _expect_microbatch(case: Case) -> dict:
-    """The full-batch MSE gradient; unscaled micro-batches, the last micro-batch alone, and a
-    summed loss give multiples or parts of it."""
+    """The full-batch MSE gradient; unscaled micro-batches, the last micro-batch alone,
+    pieces of k rows instead of k pieces, and a summed loss give multiples or parts of it."""
     x, y, w, k = case.args
     x64, y64, w64 = (t.to(torch.float64) for t in (x, y, w))
     n = x64.shape[0]
@@ -130,6 +130,11 @@ def _expect_microbatch(case: Case) -> dict:
         mistakes = [mistake("clearing.diag.microbatch_unscaled", full * k),
                     mistake("clearing.diag.microbatch_last_only", last),
                     mistake("clearing.diag.microbatch_last_only", last / k)]
+    if k > 1 and -(-n // k) != k:
+        # torch.split(x, k): pieces of k rows each, not k pieces (the same only when n = k²).
+        pieces = sum(mse_grad(x64[i:i + k], y64[i:i + k]) for i in range(0, n, k))
+        mistakes += [mistake("clearing.diag.microbatch_split_size", pieces / k),
+                     mistake("clearing.diag.microbatch_split_size", pieces)]
     mistakes.append(mistake("diag.sum_not_mean", full * n))
     return {"grad": full, "mistakes": mistakes}
 

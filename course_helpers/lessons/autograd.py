@@ -7,17 +7,41 @@ the lesson's check data, or from the answer key for a hidden case.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import torch
 
+from course_helpers import trusted
 from course_helpers.compare import (
     Expect,
     check_against_estimate,
     check_gradient,
     check_tensor,
     check_tuple,
+    close,
 )
 from course_helpers.i18n import Message, msg
 from course_helpers.question import Case, Question, declare
+
+
+def _explain(error: Exception) -> Message | None:
+    """A method used without parentheses: ``x.requires_grad_`` is the method, not a tensor."""
+    if isinstance(error, TypeError) and "builtin_function_or_method" in str(error):
+        return msg("autograd.diag.method_not_called")
+    return None
+
+
+def _returned_loss(result: object, expected: dict) -> Message | None:
+    """The value of the function (the loss) returned instead of its gradient."""
+    loss = expected.get("loss")
+    # Only a plain tensor is looked at: anything else has already got its diagnosis.
+    if (loss is None or not trusted.is_plain(result)
+            or trusted.shape(result) != trusted.shape(loss)):  # type: ignore[arg-type]
+        return None
+    if close(trusted.as_float64(result), loss, rtol=1e-4, atol=1e-6):  # type: ignore[arg-type]
+        return msg("autograd.diag.returned_loss")
+    return None
 
 
 def _judge_leaf(result: object, case: Case, expected: dict) -> Message | None:
@@ -30,7 +54,10 @@ def _gradient_judge(reduction: str | None = None):
         x = case.args[0]
         expect = Expect(what=msg("what.gradient"), requires_grad=False,
                         reduction_size=x.numel() if reduction else None, reduction=reduction)
-        return check_gradient(result, expected["grad"], expect)
+        problem = check_gradient(result, expected["grad"], expect)
+        if problem is not None:
+            return _returned_loss(result, expected) or problem
+        return None
 
     return judge
 
@@ -54,27 +81,67 @@ def _judge_two_inputs(result: object, case: Case, expected: dict) -> Message | N
     return next(p for p in first if p is not None)
 
 
+def _call_through_f(answer: Callable[..., Any], case: Case, args: tuple[Any, ...]
+                    ) -> tuple[Any, bool]:
+    """Run ``answer`` with an ``f`` that notes whether it was ever given a tensor that
+    requires grad: without that, the derivative cannot have come from autograd."""
+    f, *rest = args
+    tracked = [False]
+
+    def f_seen_by_autograd(*inputs: Any, **kwargs: Any) -> Any:
+        if any(trusted.is_plain(t) and trusted.requires_grad(t) for t in inputs):
+            tracked[0] = True
+        return f(*inputs, **kwargs)
+
+    result = answer(f_seen_by_autograd, *rest)
+    return result, tracked[0]
+
+
 def _judge_derivative(result: object, case: Case, expected: dict) -> Message | None:
-    return check_against_estimate(result, expected["derivative"])
+    assert isinstance(result, tuple)
+    derivative, through_autograd = result
+    problem = check_against_estimate(derivative, expected["derivative"])
+    if through_autograd or derivative is None:
+        return problem
+    # Right (or nearly right) numbers that f never saw with gradient tracking on: a finite
+    # difference or a formula typed in, not autograd.
+    near = check_against_estimate(derivative, expected["derivative"],
+                                  Expect(what=msg("what.gradient"), requires_grad=False,
+                                         rtol=1e-2, atol=1e-3))
+    if problem is None or near is None:
+        return msg("autograd.diag.not_autograd")
+    return problem
 
 
+# Every question from q2 on hands the answer tensors it must leave as they were: a student
+# who switches on requires_grad of the caller's tensor gets accumulated gradients on a second
+# call with the same tensor.
 QUESTIONS = declare(
     __name__, "autograd",
     Question(points=2, function="make_leaf", judge=_judge_leaf,
              visible=[Case(([1, 2, 3],), "values = [1, 2, 3]")]),
-    Question(points=2, function="grad_of_dot", judge=_gradient_judge(),
-             visible=[Case((torch.arange(4.0),), "x = torch.arange(4.0)")]),
+    Question(points=2, function="grad_of_dot", judge=_gradient_judge(), keeps_inputs=True,
+             explain=_explain,
+             visible=[Case((torch.arange(4.0),), "x = torch.arange(4.0)"),
+                      Case((torch.tensor([1.5, -2.0, 0.5], dtype=torch.float64),),
+                           "x = torch.tensor([1.5, -2., 0.5], dtype=torch.float64)")]),
     Question(points=2, function="mean_square_grad", judge=_gradient_judge("mean"),
+             keeps_inputs=True, explain=_explain,
              visible=[Case((torch.tensor([10.0, 20.0, 30.0, 40.0], dtype=torch.float64),),
                            "x = torch.tensor([10., 20., 30., 40.], dtype=torch.float64)")]),
     Question(points=2, function="elementwise_grad", judge=_gradient_judge("sum"),
+             keeps_inputs=True, explain=_explain,
              visible=[Case((torch.arange(4.0),), "x = torch.arange(4.0)")]),
-    Question(points=2, function="two_input_grads", judge=_judge_two_inputs,
-             visible=[Case((torch.tensor(10.0, dtype=torch.float64),
-                            torch.tensor(20.0, dtype=torch.float64)),
-                           "a = torch.tensor(10., dtype=torch.float64), "
-                           "b = torch.tensor(20., dtype=torch.float64)")]),
-    Question(points=2, function="derivative", judge=_judge_derivative,
+    Question(points=2, function="two_input_grads", judge=_judge_two_inputs, keeps_inputs=True,
+             explain=_explain,
+             visible=[Case((torch.tensor([10.0, -1.0], dtype=torch.float64),
+                            torch.tensor([20.0, 3.0], dtype=torch.float64)),
+                           "a = torch.tensor([10., -1.], dtype=torch.float64), "
+                           "b = torch.tensor([20., 3.], dtype=torch.float64)")]),
+    Question(points=2, function="derivative", judge=_judge_derivative, keeps_inputs=True,
+             call=_call_through_f, explain=_explain,
              visible=[Case((torch.sin, torch.linspace(-3, 3, 7, dtype=torch.float64)),
-                           "f = torch.sin, xs = torch.linspace(-3, 3, 7, dtype=torch.float64)")]),
+                           "f = torch.sin, xs = torch.linspace(-3, 3, 7, dtype=torch.float64)"),
+                      Case((torch.tanh, torch.tensor([-1.0, 0.5, 2.0])),
+                           "f = torch.tanh, xs = torch.tensor([-1., 0.5, 2.])")]),
 )

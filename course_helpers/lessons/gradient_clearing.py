@@ -34,6 +34,9 @@ from course_helpers.question import Case, Question, declare
 
 def explain_loop_error(error: Exception) -> Message:
     """What usually raises this error inside a training loop, or the general explanation."""
+    if isinstance(error, TypeError) and "builtin_function_or_method" in str(error):
+        # ``x.requires_grad_`` without parentheses: the method itself went on as a tensor.
+        return msg("clearing.diag.method_not_called")
     return loops.explain_loop_error(error, zero_none=msg("clearing.diag.zero_none"),
                                     rebind_none=msg("clearing.diag.rebind_none"),
                                     rebind_no_grad=msg("clearing.diag.rebind_no_grad"))
@@ -66,6 +69,8 @@ def _judge_accumulating(result: object, case: Case, expected: dict) -> Message |
                 return (msg(key, count=times) if key == "clearing.diag.grads_aliased"
                         else msg(key))
     for index, (item, grad) in enumerate(zip(items, want, strict=True)):
+        if type(item) is list:  # x.grad.tolist(): numbers, no longer a tensor
+            return msg("clearing.diag.grad_as_list", index=index + 1)
         expect = Expect(what=msg("what.item", index=index + 1), requires_grad=False,
                         reduction_size=trusted.numel(x), reduction="sum")
         problem = check_gradient(item, grad, expect)
@@ -126,6 +131,9 @@ def _judge_microbatch(result: object, case: Case, expected: dict) -> Message | N
     key = matching(got, expected["mistakes"], rtol=rtol, atol=atol)
     if key == "clearing.diag.microbatch_unscaled":
         return msg(key, k=k)
+    if key == "clearing.diag.microbatch_split_size":
+        n = trusted.shape(x)[0]
+        return msg(key, k=k, count=-(-n // k))
     if key == "diag.sum_not_mean":
         return msg(key, what=expect.what, factor=trusted.shape(x)[0])
     if key is not None:
@@ -141,11 +149,14 @@ def _loop(points: int, function: str, judge: Callable[..., Message | None],
     """A question whose answer runs a loop of backward passes.
 
     Errors raised in the loop are explained in terms of clearing and updating, and a second
-    call on the first case must be right as well: a parameter or gradient kept outside the
-    function carries on where the first call stopped, like a training cell run twice.
+    call on the first case, with the same inputs, must be right as well: a parameter or
+    gradient kept outside the function carries on where the first call stopped, like a
+    training cell run twice. The tensors the function is given must come back unchanged (a
+    leaf made of the caller's tensor itself would start the second call from where the first
+    one stopped).
     """
     return Question(points=points, function=function, judge=judge, visible=visible,
-                    repeat=False, again=True, explain=explain_loop_error,
+                    repeat=False, again=True, keeps_inputs=True, explain=explain_loop_error,
                     rename={"diag.state_kept": "clearing.diag.state_kept"})
 
 
@@ -153,16 +164,27 @@ QUESTIONS = declare(
     __name__, "clearing",
     _loop(2, "grads_after_each_backward", _judge_accumulating,
           [Case((torch.tensor([1.0, 2.0, 3.0]), 3),
-                "x = torch.tensor([1., 2., 3.]), times = 3")]),
+                "x = torch.tensor([1., 2., 3.]), times = 3"),
+           Case((torch.tensor([0.5, -1.0], dtype=torch.float64), 2),
+                "x = torch.tensor([0.5, -1.], dtype=torch.float64), times = 2")]),
     _loop(2, "descend", _path_judge("clearing.what.path"),
           [Case((10.0, 0.01, 100), "w0 = 10.0, lr = 0.01, steps = 100")]),
     _loop(2, "train_sgd", _path_judge("clearing.what.params_path"),
           [Case((torch.tensor([0.5, 0.5]), 0.01, 3),
-                "params_init = torch.tensor([0.5, 0.5]), lr = 0.01, steps = 3")]),
+                "params_init = torch.tensor([0.5, 0.5]), lr = 0.01, steps = 3"),
+           Case((torch.tensor([1.0, -0.5], dtype=torch.float64), 0.1, 4),
+                "params_init = torch.tensor([1., -0.5], dtype=torch.float64), lr = 0.1, "
+                "steps = 4")]),
     _loop(2, "microbatch_grad", _judge_microbatch,
           [Case((torch.arange(12.0).reshape(6, 2),
                  torch.tensor([1.0, 0.0, 2.0, 1.0, 3.0, 2.0]), torch.tensor([0.5, -0.5]), 3),
                 "x = torch.arange(12.0).reshape(6, 2), "
                 "y = torch.tensor([1., 0., 2., 1., 3., 2.]), "
-                "w = torch.tensor([0.5, -0.5]), k = 3")]),
+                "w = torch.tensor([0.5, -0.5]), k = 3"),
+           Case((torch.arange(8.0, dtype=torch.float64).reshape(4, 2) / 4,
+                 torch.tensor([1.0, -1.0, 0.5, 2.0], dtype=torch.float64),
+                 torch.tensor([1.0, 0.5], dtype=torch.float64), 2),
+                "x = torch.arange(8.0, dtype=torch.float64).reshape(4, 2) / 4, "
+                "y = torch.tensor([1., -1., 0.5, 2.], dtype=torch.float64), "
+                "w = torch.tensor([1., 0.5], dtype=torch.float64), k = 2")]),
 )

@@ -78,6 +78,31 @@ def _explain_view_error(error: Exception) -> Message | None:
     return None
 
 
+class _NotCalled(TypeError):
+    """``torch.cuda.is_available`` used as a truth value without calling it."""
+
+
+class _IsAvailable:
+    """The simulated ``torch.cuda.is_available``: answers when called, and refuses to be a
+    truth value itself (a function is always true, so ``if torch.cuda.is_available:`` would
+    pick cuda on every machine)."""
+
+    def __init__(self, available: bool) -> None:
+        self.available = available
+
+    def __call__(self) -> bool:
+        return self.available
+
+    def __bool__(self) -> bool:
+        raise _NotCalled("torch.cuda.is_available used without calling it")
+
+
+def _explain_device_error(error: Exception) -> Message | None:
+    if isinstance(error, _NotCalled):
+        return msg("tensors.diag.cuda_not_called")
+    return None
+
+
 @contextlib.contextmanager
 def _cuda_available(available: bool | None) -> Iterator[None]:
     """Make ``torch.cuda.is_available()`` answer ``available`` for the length of one call."""
@@ -86,7 +111,7 @@ def _cuda_available(available: bool | None) -> Iterator[None]:
         return
     cuda = torch.cuda
     saved = cuda.is_available, cuda.device_count
-    cuda.is_available = lambda: available  # type: ignore[assignment]
+    cuda.is_available = _IsAvailable(available)  # type: ignore[assignment]
     cuda.device_count = lambda: 1 if available else 0  # type: ignore[assignment]
     try:
         yield
@@ -287,18 +312,20 @@ QUESTIONS = declare(
              explain=_explain_view_error,
              visible=[Case(([1, 2, 3],), "values = [1, 2, 3]")]),
     Question(points=2, function="rest_and_last", judge=_judge_rest_and_last,
-             explain=_explain_view_error,
+             keeps_inputs=True, explain=_explain_view_error,
              visible=[Case((torch.arange(10.0),), "x = torch.arange(10.0)")]),
     Question(points=2, function="positives_mean", judge=_judge_positives_mean,
-             explain=_explain_view_error,
+             keeps_inputs=True, explain=_explain_view_error,
              visible=[Case((torch.tensor([-2.0, 0.0, 1.0, 3.0, 0.0, -1.0]),),
                            "x = torch.tensor([-2.0, 0.0, 1.0, 3.0, 0.0, -1.0])")]),
     Question(points=2, function="column", judge=_judge_column,
-             explain=_explain_view_error,
+             keeps_inputs=True, explain=_explain_view_error,
              visible=[Case((torch.arange(6.0).view(2, 3).T,),
                            "x = torch.arange(6.0).view(2, 3).T")]),
-    # The hidden cases simulate a machine with and one without CUDA.
+    # The visible and the hidden cases simulate a machine without and one with CUDA: on a
+    # machine without a GPU, a device hard-coded to cpu would pass a check on the real one.
     Question(points=2, function="pick_device", judge=_judge_device,
-             call=_with_simulated_cuda, repeat=False,
-             visible=[Case((), "pick_device()")]),
+             call=_with_simulated_cuda, explain=_explain_device_error, repeat=False,
+             visible=[Case((), "torch.cuda.is_available() → False", extra={"cuda": False}),
+                      Case((), "torch.cuda.is_available() → True", extra={"cuda": True})]),
 )

@@ -38,4 +38,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "f acts element by element, so the derivative of f(x).sum() with respect to x_i "
         "is f'(x_i). Turn on grad for a copy of x, run backward, return x.grad.",
     },
+    "autograd.diag.returned_loss": {
+        "zh": "你返回的是函数值本身（也就是调用 backward() 的那个结果），而不是梯度。"
+        "backward() 把梯度存进叶子张量的 .grad：返回 x.grad。",
+        "en": "You returned the value of the function (the result you called backward() on), "
+        "not the gradient. backward() stores the gradient in the leaf tensor's .grad: return "
+        "x.grad.",
+    },
+    "autograd.diag.method_not_called": {
+        "zh": "有个方法只写了名字，没有加括号调用：例如 x.requires_grad_ 是方法本身，不是张量。"
+        "加上括号：x.requires_grad_(True)。",
+        "en": "A method was named but not called: x.requires_grad_, for example, is the method "
+        "itself, not a tensor. Add the parentheses: x.requires_grad_(True).",
+    },
+    "autograd.diag.not_autograd": {
+        "zh": "f 从来没有收到需要梯度的张量，所以这个导数不是自动微分算出来的"
+        "（是有限差分，或者直接写了公式？）。这道题要求用自动微分：对 xs 的副本开启梯度，"
+        "把它传给 f，再调用 backward()。",
+        "en": "f never received a tensor that requires grad, so this derivative did not come "
+        "from autograd (a finite difference, or a formula typed in?). The exercise asks for "
+        "autograd: turn on grad for a copy of xs, pass it to f, then call backward().",
+    },
 }

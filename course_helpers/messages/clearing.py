@@ -126,6 +126,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "(or w re-created) inside the loop, so only the last backward() survived. Clear once "
         "before the loop and let the k backward passes accumulate.",
     },
+    "clearing.diag.microbatch_split_size": {
+        "zh": "torch.split(x, {k}) 把 x 切成每块 {k} 行，而不是切成 {k} 块：这里得到的是 {count} 个微批量。"
+        "要切成 k 块，用 x.chunk(k)，或者 torch.split(x, len(x) // k)。",
+        "en": "torch.split(x, {k}) cuts x into pieces of {k} rows each, not into {k} pieces: "
+        "here it made {count} micro-batches. For k pieces use x.chunk(k), or "
+        "torch.split(x, len(x) // k).",
+    },
+    "clearing.diag.grad_as_list": {
+        "zh": "第 {index} 项是 Python 列表，不是张量：列表里的每一项都应当是梯度张量。"
+        "存 x.grad.clone()，不要存 x.grad.tolist()。",
+        "en": "Entry #{index} is a Python list, not a tensor: every entry of the list must be "
+        "a gradient tensor. Store x.grad.clone(), not x.grad.tolist().",
+    },
+    "clearing.diag.method_not_called": {
+        "zh": "有个方法只写了名字，没有加括号调用：例如 x.requires_grad_ 是方法本身，不是张量。"
+        "加上括号：x.requires_grad_(True)。",
+        "en": "A method was named but not called: x.requires_grad_, for example, is the method "
+        "itself, not a tensor. Add the parentheses: x.requires_grad_(True).",
+    },
     "clearing.diag.zero_none": {
         "zh": "第一次 backward() 之前 .grad 是 None，所以第一次迭代里的 .grad.zero_() 出错了。"
         "先判断：if w.grad is not None: w.grad.zero_()；或者把清零放在参数更新之后；"

@@ -169,6 +169,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "torch.cuda.is_available() returns False, yet your function picks {actual}: "
         "without a usable GPU it must fall back to cpu.",
     },
+    "tensors.diag.cuda_not_called": {
+        "zh": "torch.cuda.is_available 后面少了括号：不调用的话，它是函数本身，而函数在 if 里总是当作真，"
+        "于是没有 GPU 时也会选 cuda。写成 torch.cuda.is_available()。",
+        "en": "torch.cuda.is_available is missing its parentheses: uncalled, it is the function "
+        "itself, and a function always counts as true in an if, so cuda is picked even "
+        "without a GPU. Write torch.cuda.is_available().",
+    },
     "tensors.diag.wrong_device": {
         "zh": "这里应该选 {expected}，你的函数选了 {actual}。题目只在 cuda 和 cpu 之间选择。",
         "en": "The device here should be {expected}, but your function picks {actual}. The "
