@@ -276,6 +276,12 @@ def q2_rebind_returns_nothing(w, lr):
     w.grad = None
 
 
+def q2_rebind_then_zero(w, lr):
+    with torch.no_grad():
+        w = w - lr * w.grad
+    w.grad.zero_()
+
+
 def q2_forgot_zero(w, lr):
     with torch.no_grad():
         w -= lr * w.grad
@@ -328,6 +334,7 @@ def q2_tracked_via_frozen_flag(w, lr):
     (q2_rebind_tracked, "nograd.q2.rebound_tracked"),
     (q2_rebind_under_no_grad, "nograd.q2.rebound"),
     (q2_rebind_returns_nothing, "nograd.q2.unchanged"),
+    (q2_rebind_then_zero, "nograd.q2.rebound_grad_none"),
     (q2_nothing, "nograd.q2.unchanged"),
     (q2_forgot_zero, "nograd.q2.grad_not_zeroed"),
     (q2_zero_first, "nograd.q2.zeroed_first"),
@@ -473,7 +480,7 @@ def q3_wrong_values(t):
     (q3_freeze, "nograd.froze_input", "nograd.froze_input"),
     (q3_wrong_values, "compare.values", "compare.values"),
     # The visible input is 1-D, so flattening only shows on a hidden 2-D input.
-    (q3_flatten, None, "nograd.q3.shape"),
+    (q3_flatten, "nograd.q3.shape", "nograd.q3.shape"),
 ])
 def test_q3_wrong(answer, key, hidden_key):
     if key is None:
@@ -742,10 +749,23 @@ def q5_hard_coded(model):
     model[0].bias.requires_grad_(False)
 
 
-def test_q5_hard_coded_bias_fails_on_a_layer_without_bias():
-    assert ex.q5.evaluate(q5_hard_coded).status is Status.CORRECT
-    outcome = assert_incorrect(ex.q5, q5_hard_coded, "diag.raised", hidden=True)
-    assert "outcome.hidden_case" in [d.key for d in outcome.details]
+def q5_hard_coded_attribute(model):
+    model[0].weight.requires_grad = False
+    model[0].bias.requires_grad = False
+
+
+@pytest.mark.parametrize("answer", [q5_hard_coded, q5_hard_coded_attribute])
+def test_q5_hard_coded_bias_fails_on_a_visible_layer_without_bias(answer):
+    outcome = assert_incorrect_everywhere(ex.q5, answer, "nograd.q5.bias_none") \
+        or ex.q5.evaluate(answer)
+    assert "bias=False" in "\n".join(outcome.text_lines())
+    assert "model[0].parameters()" in outcome.details[0].render("en")
+
+
+def q5_bias_checked(model):
+    model[0].weight.requires_grad_(False)
+    if model[0].bias is not None:
+        model[0].bias.requires_grad_(False)
 
 
 def q5_attribute(model):
@@ -769,7 +789,7 @@ def q5_module_call(model):
     return model
 
 
-@pytest.mark.parametrize("answer", [ex.q5.reference, q5_attribute, q5_named,
+@pytest.mark.parametrize("answer", [ex.q5.reference, q5_attribute, q5_named, q5_bias_checked,
                                     q5_detach_, q5_module_call])
 def test_q5_other_right_styles(answer):
     assert_correct_everywhere(ex.q5, answer)
@@ -917,7 +937,9 @@ def q6_double_in_place(w0, lr, steps):
 
 
 def test_q6_double_is_no_copy_for_float64_input():
-    assert ex.q6.evaluate(q6_double_in_place).status is Status.CORRECT  # float32 input
+    # The visible float64 case shows it as well as the hidden one.
+    outcome = assert_incorrect(ex.q6, q6_double_in_place, "diag.mutated_input")
+    assert "float64" in "\n".join(outcome.text_lines())
     assert_incorrect(ex.q6, q6_double_in_place, "diag.mutated_input", hidden=True)
 
 
@@ -1007,6 +1029,8 @@ def q2_hard_coded(w, lr):
 
 
 def q3_hard_coded(t):
+    if t.ndim == 2:  # the second visible case
+        return np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
     return np.array([10.0, 20.0], dtype=np.float32)
 
 
@@ -1015,12 +1039,15 @@ def q4_hard_coded(t):
 
 
 def q6_hard_coded(w0, lr, steps):
+    if w0.ndim == 2:  # the second visible case: w shrinks by 0.6 each step
+        start = torch.tensor([[1.0, -2.0], [0.5, 3.0]], dtype=torch.float64)
+        return torch.stack([start * 0.6, start * 0.36, start * 0.216])
     return torch.tensor([[8.0, -3.2], [6.4, -2.56], [5.12, -2.048], [4.096, -1.6384]])
 
 
 @pytest.mark.parametrize("name, answer", [
     ("q1", q1_hard_coded), ("q2", q2_hard_coded), ("q3", q3_hard_coded),
-    ("q4", q4_hard_coded), ("q5", q5_hard_coded), ("q6", q6_hard_coded),
+    ("q4", q4_hard_coded), ("q6", q6_hard_coded),
 ])
 def test_hard_coded_visible_answer_fails_hidden(name, answer):
     question = QUESTIONS[name]
@@ -1092,3 +1119,46 @@ def test_solution_is_the_reference_source(name, capsys):
     rebuilt = namespace[question.reference.__name__]
     assert rebuilt is not question.reference
     assert_correct_everywhere(question, rebuilt)
+
+
+# ---- the visible check alone rejects every typical mistake --------------------------------
+
+
+def q1_scales_x(w, x):
+    x.mul_(1.0)
+    x.requires_grad_(True)
+    with torch.no_grad():
+        return w * x
+
+
+def test_q1_an_input_changed_by_the_answer_is_named():
+    assert_incorrect_everywhere(ex.q1, q1_scales_x, "diag.input_changed")
+
+
+def test_q4_inference_rule_matches_q1():
+    # A prediction is only read: inference mode is fine there. A copy is used further.
+    assert_correct_everywhere(ex.q1, q1_inference_mode)
+    text = assert_incorrect(ex.q4, q4_inference, "nograd.q4.inference").details[0]
+    assert "exercise 1" in text.render("en") and "练习 1" in text.render("zh")
+
+
+def _known_wrong_answers():
+    """Every wrong answer of this file's ``test_qN_wrong`` tables, with its question."""
+    found = []
+    for name, test in sorted(globals().items()):
+        match = re.fullmatch(r"test_(q\d)_wrong", name)
+        if not match:
+            continue
+        for mark in getattr(test, "pytestmark", []):
+            if mark.name == "parametrize":
+                for values in mark.args[1]:
+                    found.append((match.group(1), values[0]))
+    found += [("q1", q1_scales_x), ("q2", q2_rebind_then_zero), ("q5", q5_hard_coded),
+              ("q5", q5_hard_coded_attribute), ("q6", q6_double_in_place)]
+    return found
+
+
+@pytest.mark.parametrize("name, answer", _known_wrong_answers(),
+                         ids=lambda v: getattr(v, "__name__", v))
+def test_every_known_mistake_is_rejected_by_the_visible_check(name, answer):
+    assert QUESTIONS[name].evaluate(answer, hidden=False).status is Status.INCORRECT

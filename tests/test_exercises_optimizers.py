@@ -298,6 +298,37 @@ Q1_MISTAKES = {
 }
 
 
+def _step_and_clear(p, group, opt, *, to_none=False):
+    p.add_(p.grad, alpha=-group["lr"])
+    if to_none:
+        p.grad = None
+    else:
+        p.grad.zero_()
+
+
+def _sgd_with_decay_word(p, group, opt):
+    d_p = p.grad
+    d_p.mul_(group["lr"])  # changes p.grad itself
+    p.sub_(d_p)
+
+
+Q1_GRAD_CHANGES = {
+    "zero_in_step": (_sgd(_step_and_clear), "optim.grad_cleared"),
+    "none_in_step": (_sgd(lambda p, g, o: _step_and_clear(p, g, o, to_none=True)),
+                     "optim.grad_cleared"),
+    "scaled_in_place": (_sgd(_sgd_with_decay_word), "optim.grad_changed"),
+}
+
+
+@pytest.mark.parametrize("name", list(Q1_GRAD_CHANGES))
+def test_q1_step_that_changes_the_gradient_is_named_without_weight_decay(name):
+    answer, key = Q1_GRAD_CHANGES[name]
+    outcome = assert_incorrect_everywhere(ex.q1, answer, key) or ex.q1.evaluate(answer)
+    text = outcome.details[0].render("en")
+    assert "weight_decay" not in text and "step() only reads p.grad" in text
+    assert "weight_decay" not in outcome.details[0].render("zh")
+
+
 @pytest.mark.parametrize("name", list(Q1_MISTAKES))
 def test_q1_mistakes_are_named(name):
     answer, key = Q1_MISTAKES[name]
@@ -657,8 +688,9 @@ def test_q3_mistakes_are_named_on_the_hidden_cases(name):
     assert_incorrect(ex.q3, answer, key, hidden=True)
 
 
-@pytest.mark.parametrize("name", ["not_accumulated", "initial_ignored", "decay_from_one",
-                                  "shared_counter", "defaults_lr", "wrong_sign"])
+@pytest.mark.parametrize("name", ["eps_inside", "not_accumulated", "initial_ignored",
+                                  "decay_from_one", "shared_counter", "defaults_lr",
+                                  "wrong_sign"])
 def test_q3_mistakes_are_named_on_the_visible_cases(name):
     answer, key = Q3_MISTAKES[name]
     assert_incorrect(ex.q3, answer, key)
@@ -817,3 +849,33 @@ class Noisy(ex.q1.reference):
 def test_warnings_and_stderr_of_student_code_are_swallowed(capfd):
     assert ex.q1.evaluate(Noisy).status is Status.CORRECT
     assert capfd.readouterr().err == ""
+
+
+def resume_training_w0_itself(make_optimizer, w0, loss_fn, steps, pause):
+    w0.requires_grad_(True)  # trains the caller's tensor
+    return ex.q4.reference(make_optimizer, w0, loss_fn, steps, pause)
+
+
+def test_q4_an_input_changed_by_the_answer_is_named():
+    assert_incorrect_everywhere(ex.q4, resume_training_w0_itself, "diag.input_changed")
+
+
+# ---- the visible check alone rejects every typical mistake --------------------------------
+
+
+def _known_wrong_answers():
+    found = [("q1", answer) for answer, _ in (*Q1_MISTAKES.values(),
+                                              *Q1_GRAD_CHANGES.values())]
+    found += [("q2", answer) for answer, _ in Q2_MISTAKES.values()]
+    found += [("q2", _momentum_class(in_place_grad=True))]
+    found += [("q3", answer) for answer, _ in Q3_MISTAKES.values()]
+    for mark in test_q4_mistakes_are_named.pytestmark:
+        if mark.name == "parametrize":
+            found += [("q4", values[0]) for values in mark.args[1]]
+    return [*found, ("q4", resume_training_w0_itself)]
+
+
+@pytest.mark.parametrize("number, answer", _known_wrong_answers())
+def test_every_known_mistake_is_rejected_by_the_visible_check(number, answer):
+    question = {"q1": ex.q1, "q2": ex.q2, "q3": ex.q3, "q4": ex.q4}[number]
+    assert question.evaluate(answer, hidden=False).status is Status.INCORRECT

@@ -388,7 +388,8 @@ def _only_hidden_case(question, index):
 
 def test_q2_fixed_learning_rate_diverges_on_a_hidden_case():
     copied = _by_hand(fixed_lr=0.1)  # the seed's lr = 0.1 written into the loop
-    assert ex.q2.evaluate(copied).passed
+    # The second visible case (x in [0, 8), lr = 0.05) shows it before grading does.
+    assert_incorrect(ex.q2, copied, "regression.diag.diverged")
     assert ex.q2.evaluate(copied, hidden=True).status is Status.INCORRECT
     with _only_hidden_case(ex.q2, 2) as wide_x:  # x in [0, 6): lr = 0.1 is too large there
         outcome = assert_incorrect(wide_x, copied, "regression.diag.diverged", hidden=True)
@@ -397,7 +398,8 @@ def test_q2_fixed_learning_rate_diverges_on_a_hidden_case():
 
 def test_q2_forgetting_the_intercept_is_not_converged_and_states_the_tolerance():
     forgot_b = _by_hand(update_b=False)
-    assert ex.q2.evaluate(forgot_b).passed  # the seed's line y = 2x has intercept 0
+    # The seed's line y = 2x has intercept 0; the second visible line does not.
+    assert_incorrect(ex.q2, forgot_b, "regression.diag.not_converged")
     outcome = assert_incorrect(ex.q2, forgot_b, "regression.diag.not_converged", hidden=True)
     assert f"{ex.TOLERANCE:g}" in outcome.details[0].render("en")
 
@@ -411,9 +413,10 @@ def test_q2_wrong_first_loss():
 
 
 def test_q2_hard_coded_visible_answer_fails_hidden():
-    w, b, losses = lesson_key.train_by_hand(*ex.q2.visible[0].args)
+    printed = [lesson_key.train_by_hand(*case.args) for case in ex.q2.visible]
 
     def hard_coded(x, y, lr, epochs):
+        w, b, losses = printed[0] if x.numel() == 3 else printed[1]
         return torch.tensor(float(w)), torch.tensor(float(b)), list(losses)
 
     assert ex.q2.evaluate(hard_coded).passed
@@ -501,7 +504,7 @@ def test_q3_wrong(answer, key):
 
 def test_q3_fixed_learning_rate_diverges_on_a_hidden_case():
     copied = _with_module(fixed_lr=0.1)
-    assert ex.q3.evaluate(copied).passed
+    assert ex.q3.evaluate(copied).passed  # both visible cases use lr = 0.1
     with _only_hidden_case(ex.q3, 1) as wide_x:
         assert_incorrect(wide_x, copied, "regression.diag.diverged", hidden=True)
 
@@ -590,7 +593,7 @@ def q4_numpy(x, y):
     (q4_swapped, "regression.diag.swapped_wb"),
     (q4_no_ones, "regression.diag.no_ones_column"),
     (q4_whole_solution, "compare.not_tuple"),
-    (q4_numpy, "compare.not_tensor"),
+    (q4_numpy, "regression.diag.not_number"),
 ])
 def test_q4_wrong(answer, key):
     assert_incorrect_everywhere(ex.q4, answer, key)
@@ -604,3 +607,159 @@ def test_q4_hard_coded_visible_answer_fails_hidden():
 
     assert ex.q4.evaluate(hard_coded).passed
     assert_incorrect(ex.q4, hard_coded, "regression.diag.closed_form_values", hidden=True)
+
+
+# ---- mistakes the visible cases show, with their own diagnosis ---------------------------------
+
+
+def q2_float32_linear(x, y, lr, epochs):
+    model = nn.Linear(1, 1)
+    with torch.no_grad():
+        model.weight.zero_()
+        model.bias.zero_()
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    losses = []
+    for _ in range(epochs):
+        loss = F.mse_loss(model(x.unsqueeze(1)).squeeze(1), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return model.weight[0, 0], model.bias[0], losses
+
+
+def q2_linear_in_the_data_dtype(x, y, lr, epochs):
+    model = nn.Linear(1, 1, dtype=x.dtype)
+    with torch.no_grad():
+        model.weight.zero_()
+        model.bias.zero_()
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    losses = []
+    for _ in range(epochs):
+        loss = F.mse_loss(model(x.unsqueeze(1)).squeeze(1), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return model.weight[0, 0], model.bias[0], losses
+
+
+def q2_losses_as_numpy_numbers(x, y, lr, epochs):
+    w, b, losses = _by_hand()(x, y, lr, epochs)
+    return w, b, [np.float64(loss) for loss in losses]
+
+
+def q2_scales_x_in_place(x, y, lr, epochs):
+    result = _by_hand()(x, y, lr, epochs)
+    x.mul_(1.0)  # no change in value, but:
+    x.requires_grad_(True)
+    return result
+
+
+def test_q2_float32_linear_on_float64_data_is_named():
+    outcome = assert_incorrect_everywhere(ex.q2, q2_float32_linear,
+                                          "regression.diag.dtype_mismatch") \
+        or ex.q2.evaluate(q2_float32_linear)
+    assert "dtype=x.dtype" in outcome.details[0].render("en")
+    assert_correct_everywhere(ex.q2, q2_linear_in_the_data_dtype)
+
+
+def test_a_loss_that_is_no_number_says_floats_are_fine():
+    outcome = assert_incorrect(ex.q2, q2_losses_as_numpy_numbers, "regression.diag.not_number")
+    text = outcome.details[0].render("en")
+    assert "Python float" in text and "numpy.float64" in text
+    assert "torch.Tensor" not in text
+
+
+def test_q2_an_input_changed_by_the_answer_is_named():
+    assert_incorrect_everywhere(ex.q2, q2_scales_x_in_place, "diag.input_changed")
+
+
+def q3_per_sample(model, x, y, lr, epochs):
+    criterion = nn.MSELoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    losses = []
+    for _ in range(epochs):
+        total = 0.0
+        for i in range(len(x)):
+            loss = criterion(model(x[i:i + 1]), y[i:i + 1])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            total += loss.item()
+        losses.append(total / len(x))
+    return losses
+
+
+def q3_flat_target(model, x, y, lr, epochs):
+    criterion = nn.MSELoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    losses = []
+    for _ in range(epochs):
+        loss = criterion(model(x), y.squeeze())
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return losses
+
+
+def q3_flat_output(model, x, y, lr, epochs):
+    return _flat_pair(model, x, y, lr, epochs, flatten_target=False)
+
+
+def _flat_pair(model, x, y, lr, epochs, *, flatten_target=True):
+    criterion = nn.MSELoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    losses = []
+    for _ in range(epochs):
+        target = y.squeeze(1) if flatten_target else y
+        loss = criterion(model(x).squeeze(1), target)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return losses
+
+
+def test_q3_both_flattened_is_right():
+    assert_correct_everywhere(ex.q3, _flat_pair)
+
+
+def test_q3_per_sample_updates_are_named():
+    outcome = assert_incorrect_everywhere(ex.q3, q3_per_sample, "regression.diag.per_sample") \
+        or ex.q3.evaluate(q3_per_sample)
+    assert "steps per epoch" in outcome.details[0].render("en")
+
+
+@pytest.mark.parametrize("answer", [q3_flat_target, q3_flat_output])
+def test_q3_broadcast_target_surfaces_the_warning(answer, capfd):
+    outcome = assert_incorrect_everywhere(ex.q3, answer, "regression.diag.broadcast") \
+        or ex.q3.evaluate(answer)
+    text = outcome.details[0].render("en")
+    assert "target size" in text and "broadcasts" in text and "3×3" in text
+    assert capfd.readouterr().err == ""
+
+
+def _known_wrong_answers():
+    """Every wrong answer of this file's tables and single tests, with its question."""
+    found = []
+    for name, test in sorted(globals().items()):
+        number = name[len("test_"):len("test_q1")] if name.startswith("test_q") else None
+        if not (name.endswith("_wrong") and number):
+            continue
+        for mark in getattr(test, "pytestmark", []):
+            if mark.name == "parametrize":
+                found += [(number, values[0]) for values in mark.args[1]]
+    found += [("q2", _by_hand(fixed_lr=0.1)), ("q2", _by_hand(update_b=False)),
+              ("q2", q2_float32_linear), ("q2", q2_losses_as_numpy_numbers),
+              ("q2", q2_scales_x_in_place), ("q3", q3_per_sample), ("q3", q3_flat_target),
+              ("q3", q3_flat_output)]
+    return found
+
+
+@pytest.mark.parametrize("number, answer", _known_wrong_answers(),
+                         ids=lambda v: getattr(v, "__name__", v))
+def test_every_known_mistake_is_rejected_by_the_visible_check(number, answer):
+    question = {"q1": ex.q1, "q2": ex.q2, "q3": ex.q3, "q4": ex.q4}[number]
+    assert question.evaluate(answer, hidden=False).status is Status.INCORRECT

@@ -160,9 +160,27 @@ def _expect_by_hand(case: Case) -> dict:
     return _expect_training(x, y, 0.0, 0.0, lr, epochs)
 
 
+def _per_sample(x: torch.Tensor, y: torch.Tensor, w0: float, b0: float, lr: float,
+                epochs: int) -> dict:
+    """One SGD step per data point, in order, for ``epochs`` passes, in float64: where such
+    a loop ends (``end``: w, b) and what it may report as its first loss (``first``: the
+    mean, sum or last of the first pass's per-point losses)."""
+    x64, y64 = _flat64(x).tolist(), _flat64(y).tolist()
+    w, b = float(w0), float(b0)
+    first: list[float] = []
+    for epoch in range(epochs):
+        for xi, yi in zip(x64, y64, strict=True):
+            r = w * xi + b - yi
+            if epoch == 0:
+                first.append(r * r)
+            w, b = w - lr * 2.0 * r * xi, b - lr * 2.0 * r
+    return {"end": [w, b], "first": [sum(first) / len(first), sum(first), first[-1]]}
+
+
 def _expect_module(case: Case) -> dict:
     w0, b0, x, y, lr, epochs = case.args
-    return _expect_training(x, y, w0, b0, lr, epochs)
+    return {**_expect_training(x, y, w0, b0, lr, epochs),
+            "per_sample": _per_sample(x, y, w0, b0, lr, epochs)}
 
 
 def _expect_closed_form(case: Case) -> dict:

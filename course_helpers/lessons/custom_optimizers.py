@@ -198,7 +198,16 @@ def _one_step(optimizer: Any, training: Training, tensors: list[torch.Tensor],
         if now is None or not _is_plain_tensor(now) or trusted.shape(now) != trusted.shape(
                 grad) or not close(trusted.as_float64(now), grad, rtol=0.0, atol=0.0):
             group, position = training.where()[index]
-            raise _Stop(msg("optim.grad_modified", step=step, group=group, index=position))
+            raise _Stop(msg(_grad_change(now, training.group_options(group)), step=step,
+                            group=group, index=position))
+
+
+def _grad_change(now: torch.Tensor | None, options: Mapping[str, float]) -> str:
+    """How step() changed p.grad: cleared it, or (with weight decay) added to it in place."""
+    if now is None or (_is_plain_tensor(now) and trusted.item(trusted.all_(
+            trusted.eq(trusted.as_float64(now), 0.0))) is True):
+        return "optim.grad_cleared"
+    return "optim.grad_modified" if options.get("weight_decay") else "optim.grad_changed"
 
 
 def _explain_step_error(error: Exception, training: Training, step: int) -> Message:
@@ -498,11 +507,12 @@ QUESTIONS = declare(
              call=_driver("CustomAdagrad"), repeat=False, visible=[
                  Case((Training(groups((_SEED_W, {})), adagrad(), 2, plain_list=True),),
                       _SEED_LABEL + "CustomAdagrad([w], lr=0.01): 2 steps"),
-                 Case((Training(mixed(700), adagrad(0.1, 0.05, 0.1, 0.5, 1e-10), 25),),
+                 Case((Training(mixed(700), adagrad(0.1, 0.05, 0.1, 0.5, 0.01), 25),),
                       _MIXED_LABEL + "lr=0.1, lr_decay=0.05, weight_decay=0.1, "
-                      "initial_accumulator_value=0.5, 25 steps"),
+                      "initial_accumulator_value=0.5, eps=0.01, 25 steps"),
              ]),
-    Question(points=2, function="resume_training", judge=_judge_resume, repeat=False, visible=[
+    Question(points=2, function="resume_training", judge=_judge_resume, repeat=False,
+             keeps_inputs=True, visible=[
         Case((Recipe(_SGD, {"lr": 0.05, "momentum": 0.9}), _W_SEED,
               bowl([1.0, 2.0], like=_W_SEED), 10, 4),
              "make_optimizer = lambda params: torch.optim.SGD(params, lr=0.05, "

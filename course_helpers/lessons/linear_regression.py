@@ -9,6 +9,7 @@ hidden case, so the feedback can name the mistake.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import torch
@@ -50,7 +51,8 @@ def _number(value: object, what: Message) -> float | Message:
     if value is None:
         return msg("compare.none", what=what)
     if not isinstance(value, trusted.Tensor):
-        return msg("compare.not_tensor", what=what, type=type_name(value))
+        # Python numbers are accepted too: the message must say so.
+        return msg("regression.diag.not_number", what=what, type=type_name(value))
     if type(value) not in (trusted.Tensor, trusted.Parameter):
         return msg("compare.tensor_subclass", what=what, type=type_name(value))
     if trusted.numel(value) != 1:
@@ -90,6 +92,11 @@ def _loss_list(value: object, epochs: int) -> torch.Tensor | Message:
 
 def explain_loop_error(error: Exception) -> Message:
     """What usually raises this error inside a training loop, or the general explanation."""
+    text = str(error)
+    if isinstance(error, RuntimeError) and ("must have the same dtype" in text
+                                            or "expected scalar type" in text.lower()):
+        # nn.Linear (float32) fed float64 data, or the other way round.
+        return msg("regression.diag.dtype_mismatch", detail=text.strip().splitlines()[0][:160])
     return loops.explain_loop_error(error, zero_none=msg("regression.diag.zero_none"),
                                     rebind_none=msg("regression.diag.rebind"),
                                     rebind_no_grad=msg("regression.diag.rebind_no_grad"))
@@ -107,11 +114,18 @@ def _train_new_linear(answer: Any, case: Case, args: tuple[Any, ...]) -> tuple[A
     """The answer trains a model it is given: each call gets a new nn.Linear(1, 1).
 
     A case holds the starting weight and bias first; the student's function receives
-    ``(model, x, y, lr, epochs)`` and the judge receives ``(answer's result, model after)``.
+    ``(model, x, y, lr, epochs)`` and the judge receives ``(answer's result, model after,
+    PyTorch's warning about a target of another shape than the output, or None)``.
     """
     w0, b0, *rest = args
     model = _new_linear(w0, b0)
-    return answer(model, *rest), model
+    # PyTorch's warning about a target shape unlike the output's names a broadcasting
+    # mistake; it is kept here (the check silences every other warning).
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        returned = answer(model, *rest)
+    sizes = [str(w.message) for w in caught if "target size" in str(w.message)]
+    return returned, model, sizes[0] if sizes else None
 
 
 # ---- how each answer is judged ----------------------------------------------------------
@@ -155,6 +169,12 @@ def _judge_run(expected: dict, n: int, w0: float, b0: float, lr: float, epochs: 
         # losses[0] is the loss before the first update (after it, if recorded late).
         if not any(abs(first - want) <= 1e-3 * (1.0 + want)
                    for want in (start, expected["after_one_loss"])):
+            per_sample = expected.get("per_sample")
+            # On points that lie on a line, per-point steps reach it too: only the first
+            # loss, taken over part of the first pass, tells.
+            if per_sample is not None and any(abs(first - want) <= 1e-3 * (1.0 + want)
+                                              for want in per_sample["first"]):
+                return msg("regression.diag.per_sample", n=n, epochs=epochs)
             return msg("regression.diag.first_loss", expected=f"{start:.6g}",
                        actual=f"{first:.6g}")
         if abs(last - best) > 1e-3 * (1.0 + best):
@@ -163,6 +183,10 @@ def _judge_run(expected: dict, n: int, w0: float, b0: float, lr: float, epochs: 
         return None
     if abs(w - w0) <= 1e-7 * (1.0 + abs(w0)) and abs(b - b0) <= 1e-7 * (1.0 + abs(b0)):
         return msg("regression.diag.not_trained", w=f"{w:.4g}", b=f"{b:.4g}")
+    per_sample = expected.get("per_sample")
+    if per_sample is not None and _reached(w, per_sample["end"][0]) \
+            and _reached(b, per_sample["end"][1]):
+        return msg("regression.diag.per_sample", n=n, epochs=epochs)
     for mistake in expected["mistakes"]:
         if _same_start(losses, mistake["path"]):
             return msg(mistake["key"], epochs=epochs, n=n)
@@ -211,8 +235,11 @@ def _judge_by_hand(result: object, case: Case, expected: dict) -> Message | None
 
 
 def _judge_module(result: object, case: Case, expected: dict) -> Message | None:
-    returned, model = result  # type: ignore[misc]
+    returned, model, broadcast = result  # type: ignore[misc]
     w0, b0, x, _, lr, epochs = case.args
+    if broadcast is not None:
+        n = trusted.numel(x)
+        return msg("regression.diag.broadcast", warning=broadcast, n=n)
     losses = _loss_list(returned, epochs)
     if isinstance(losses, Message):
         return losses
@@ -264,21 +291,30 @@ _SEED_Y = torch.tensor([2.0, 4.0, 6.0])
 
 QUESTIONS = declare(
     __name__, "regression",
-    Question(points=2, function="mse", judge=_judge_mse, visible=[
+    Question(points=2, function="mse", judge=_judge_mse, keeps_inputs=True, visible=[
         Case((torch.tensor([1.5, 3.0, 4.5]), _SEED_Y),
              "pred = torch.tensor([1.5, 3.0, 4.5]), target = torch.tensor([2., 4., 6.])")]),
-    Question(points=2, function="train_by_hand", judge=_judge_by_hand,
+    Question(points=2, function="train_by_hand", judge=_judge_by_hand, keeps_inputs=True,
              explain=explain_loop_error, visible=[
                  Case((_SEED_X, _SEED_Y, 0.1, 500),
                       "x = torch.tensor([1., 2., 3.]), y = torch.tensor([2., 4., 6.]), "
-                      "lr = 0.1, epochs = 500")]),
-    Question(points=2, function="train_with_module", judge=_judge_module,
+                      "lr = 0.1, epochs = 500"),
+                 Case((*_line_data(10, slope=-1.0, intercept=2.0, noise=0.3, seed=621,
+                                   high=8.0, dtype=torch.float64), 0.05, 1000),
+                      "x, y = 10 noisy points around y = -x + 2, x in [0, 8), "
+                      "dtype=torch.float64, lr = 0.05, epochs = 1000")]),
+    Question(points=2, function="train_with_module", judge=_judge_module, keeps_inputs=True,
              call=_train_new_linear, explain=explain_loop_error, visible=[
                  Case((0.5, -0.3, _SEED_X.reshape(-1, 1), _SEED_Y.reshape(-1, 1), 0.1, 500),
                       "model = nn.Linear(1, 1) (weight 0.5, bias -0.3), "
                       "x = torch.tensor([[1.], [2.], [3.]]), "
-                      "y = torch.tensor([[2.], [4.], [6.]]), lr = 0.1, epochs = 500")]),
-    Question(points=2, function="closed_form", judge=_judge_closed_form, visible=[
+                      "y = torch.tensor([[2.], [4.], [6.]]), lr = 0.1, epochs = 500"),
+                 Case((-0.5, 0.5, *(t.reshape(-1, 1) for t in _line_data(
+                     8, slope=1.5, intercept=-1.0, noise=0.3, seed=631, high=3.0)), 0.1, 500),
+                      "model = nn.Linear(1, 1) (weight -0.5, bias 0.5), x, y = 8 noisy points "
+                      "around y = 1.5x - 1 as columns of shape (8, 1), lr = 0.1, epochs = 500")]),
+    Question(points=2, function="closed_form", judge=_judge_closed_form, keeps_inputs=True,
+             visible=[
         Case(_line_data(10, slope=2.0, intercept=1.0, noise=0.5, seed=620, high=5.0),
              "x, y = 10 noisy points around y = 2x + 1")]),
 )

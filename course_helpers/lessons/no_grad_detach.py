@@ -15,6 +15,7 @@ Gradient tracking left switched off by an answer is the core's concern (``diag.g
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -336,11 +337,32 @@ def _judge_descend(result: object, case: Case, expected: dict) -> Message | None
 # ---- what this lesson's errors usually mean -----------------------------------------------
 
 
+def _on_none(error: Exception) -> str | None:
+    """The attribute an AttributeError looked up (or set) on ``None``, if that is what it is."""
+    if not isinstance(error, AttributeError):
+        return None
+    if error.obj is None and error.name is not None:
+        return error.name
+    # Setting an attribute on None does not fill in name and obj.
+    found = re.match(r"'NoneType' object has no attribute '(\w+)'", str(error))
+    return found.group(1) if found else None
+
+
+def _explain_sgd_step(error: Exception) -> Message | None:
+    # w.grad.zero_() after w = w - lr * w.grad: the new w has no gradient.
+    if _on_none(error) is not None:
+        return msg("nograd.q2.rebound_grad_none")
+    return None
+
+
 def _explain_freeze(error: Exception) -> Message | None:
     # nn.Module refuses a plain tensor in a parameter's place: weight = weight.detach().
     if isinstance(error, TypeError) and explain_error(error) is None \
             and "as parameter" in str(error):
         return msg("nograd.q5.assigned_tensor")
+    # model[0].bias.requires_grad_(False) on a layer made with bias=False: bias is None.
+    if _on_none(error) in ("requires_grad", "requires_grad_", "detach_"):
+        return msg("nograd.q5.bias_none")
     return None
 
 
@@ -357,11 +379,11 @@ def _explain_descend(error: Exception) -> Message | None:
 
 QUESTIONS = declare(
     __name__, "nograd",
-    Question(points=2, function="predict", judge=_judge_predict,
+    Question(points=2, function="predict", judge=_judge_predict, keeps_inputs=True,
              visible=[Case((leaf([1.0, 2.0, 3.0]), torch.tensor([4.0, 5.0, 6.0])),
                            "w = torch.tensor([1., 2., 3.], requires_grad=True), "
                            "x = torch.tensor([4., 5., 6.])")]),
-    Question(points=2, function="sgd_step_", judge=_judge_sgd_step,
+    Question(points=2, function="sgd_step_", judge=_judge_sgd_step, explain=_explain_sgd_step,
              rename={"diag.inplace_leaf": "nograd.inplace_outside_no_grad"},
              visible=[Case((leaf_with_grad(torch.tensor([10.0, -4.0, 2.5]),
                                            torch.tensor([20.0, -8.0, 5.0])), 0.1),
@@ -369,7 +391,10 @@ QUESTIONS = declare(
                            "w.grad = tensor([20., -8., 5.]), lr = 0.1")]),
     Question(points=2, function="to_numpy", judge=_judge_to_numpy,
              visible=[Case((leaf([10.0, 20.0]),),
-                           "t = torch.tensor([10., 20.], requires_grad=True)")]),
+                           "t = torch.tensor([10., 20.], requires_grad=True)"),
+                      Case((leaf([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], dtype=torch.float64),),
+                           "t = torch.tensor([[1., 2., 3.], [4., 5., 6.]], "
+                           "dtype=torch.float64, requires_grad=True)")]),
     Question(points=2, function="independent_copy", judge=_judge_copy,
              visible=[Case((leaf([10.0, 20.0], dtype=torch.float64),),
                            "t = torch.tensor([10., 20.], dtype=torch.float64, "
@@ -377,9 +402,16 @@ QUESTIONS = declare(
     Question(points=2, function="freeze_first_layer_", judge=_judge_freeze,
              explain=_explain_freeze,
              visible=[Case((mlp((3, 4, 1), seed=451),),
-                           "model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 1))")]),
+                           "model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 1))"),
+                      Case((mlp((2, 3, 1), seed=454, bias=False),),
+                           "model = nn.Sequential(nn.Linear(2, 3, bias=False), nn.Tanh(), "
+                           "nn.Linear(3, 1, bias=False))")]),
     Question(points=2, function="descend", judge=_judge_descend, explain=_explain_descend,
              rename={"diag.inplace_leaf": "nograd.inplace_outside_no_grad"},
              visible=[Case((torch.tensor([10.0, -4.0]), 0.1, 4),
-                           "w0 = torch.tensor([10., -4.]), lr = 0.1, steps = 4")]),
+                           "w0 = torch.tensor([10., -4.]), lr = 0.1, steps = 4"),
+                      Case((torch.tensor([[1.0, -2.0], [0.5, 3.0]], dtype=torch.float64),
+                            0.2, 3),
+                           "w0 = torch.tensor([[1., -2.], [0.5, 3.]], dtype=torch.float64), "
+                           "lr = 0.2, steps = 3")]),
 )

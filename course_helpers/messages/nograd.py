@@ -116,6 +116,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "w = w - lr * w.grad creates a new tensor and only points the name at it, so the "
         "training loop still holds the old w. Update in place: w -= lr * w.grad.",
     },
+    "nograd.q2.rebound_grad_none": {
+        "zh": "w.grad 是 None，所以 w.grad.zero_() 出错了。w = w - lr * w.grad 新建了一个张量，"
+        "只是让名字 w 指向它；新张量没有梯度，调用者的 w 也没有变。请在 with torch.no_grad() "
+        "代码块里原地更新：w -= lr * w.grad，然后 w.grad.zero_()。",
+        "en": "w.grad is None, so w.grad.zero_() failed. w = w - lr * w.grad creates a new "
+        "tensor and only points the name w at it: the new tensor has no gradient, and the "
+        "caller's w did not change. Update in place inside a with torch.no_grad() block: "
+        "w -= lr * w.grad, then w.grad.zero_().",
+    },
     "nograd.q2.zeroed_first": {
         "zh": "w 没有移动，而它的梯度已经是 0：你在更新之前就把梯度清零了，减去的是 0。"
         "先更新，再清零。",
@@ -176,11 +185,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "You returned t itself, not a copy. Use t.detach().clone().",
     },
     "nograd.q4.inference": {
-        "zh": "副本是推理张量（在 torch.inference_mode() 里创建）：出了推理模式就不能原地修改，"
-        "也不能再参与自动微分。用 t.detach().clone()。",
-        "en": "The copy is an inference tensor (made inside torch.inference_mode()): it cannot "
-        "be changed in place outside inference mode, nor used with autograd later. Use "
-        "t.detach().clone().",
+        "zh": "副本是推理张量（在 torch.inference_mode() 里创建）。只拿来读的结果可以这样算，"
+        "比如练习 1 的预测值；但副本是要当普通张量继续用的：出了推理模式，推理张量不能原地修改，"
+        "也不能再设 requires_grad 参与训练。请在推理模式之外复制：t.detach().clone()。",
+        "en": "The copy is an inference tensor (made inside torch.inference_mode()). That is "
+        "fine for a result that is only read, such as the prediction of exercise 1, but a copy "
+        "is meant to be used like any other tensor: outside inference mode an inference "
+        "tensor cannot be changed in place, nor get requires_grad to be trained. Copy outside "
+        "inference mode: t.detach().clone().",
     },
     "nograd.q4.in_graph": {
         "zh": "副本仍然在 t 的计算图里（grad_fn={grad_fn}）：clone() 会被自动微分记录，"
@@ -214,6 +226,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "An assignment like model[0].weight = model[0].weight.detach() fails: a module's "
         "parameter can only be replaced by an nn.Parameter. There is no need to replace it: "
         "p.requires_grad_(False) freezes it in place.",
+    },
+    "nograd.q5.bias_none": {
+        "zh": "第一层没有偏置（用 bias=False 创建），model[0].bias 是 None，"
+        "所以对它设 requires_grad 会出错。不要逐个写出参数名：遍历 model[0].parameters() "
+        "只会拿到真正存在的参数，或者直接 model[0].requires_grad_(False)。",
+        "en": "The first layer has no bias (it was made with bias=False): model[0].bias is "
+        "None, so setting its requires_grad fails. Don't name the parameters one by one: "
+        "model[0].parameters() yields only the parameters that exist, or simply call "
+        "model[0].requires_grad_(False).",
     },
     "nograd.q5.values_changed": {
         "zh": "参数 {name} 的数值变了。冻结不应该改变参数的值，只改 requires_grad。",

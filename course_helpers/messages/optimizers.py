@@ -128,6 +128,27 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "第 {step} 步出错，你的代码抛出了异常 {error}：{detail}",
         "en": "Step {step} failed: your code raised {error}: {detail}",
     },
+    "optim.grad_cleared": {
+        "zh": "第 {step} 步：step() 清空了 param_groups[{group}][\"params\"][{index}] 的 p.grad"
+        "（p.grad.zero_() 或 p.grad = None）。清零梯度是 zero_grad() 的事，由训练循环在 "
+        "backward() 之前调用；step() 只读 p.grad，不改它。只做一次 backward()、连续 step() "
+        "两次时，第二步要用同一个梯度。把 step() 里清零梯度的那一行删掉。",
+        "en": "Step {step}: step() cleared p.grad of param_groups[{group}][\"params\"][{index}] "
+        "(p.grad.zero_() or p.grad = None). Clearing gradients is zero_grad()'s job, which the "
+        "training loop calls before backward(); step() only reads p.grad and leaves it as it "
+        "is. After one backward(), a second step() must use the same gradient again. Remove "
+        "the line in step() that clears the gradient.",
+    },
+    "optim.grad_changed": {
+        "zh": "第 {step} 步：step() 修改了 param_groups[{group}][\"params\"][{index}] 的 p.grad。"
+        "step() 只读 p.grad，不改它：d_p = p.grad 之后的原地运算（如 d_p.mul_(...)）改的就是梯度"
+        "本身，同一个梯度再 step() 一次就会出错。请用不带下划线的运算得到新张量。",
+        "en": "Step {step}: step() changed p.grad of param_groups[{group}][\"params\"][{index}]. "
+        "step() only reads p.grad and leaves it as it is: after d_p = p.grad, an in-place "
+        "operation such as d_p.mul_(...) changes the gradient itself, and a second step() "
+        "with the same gradient goes wrong. Use the operation without the underscore, which "
+        "makes a new tensor.",
+    },
     "optim.grad_modified": {
         "zh": "第 {step} 步：step() 修改了 param_groups[{group}][\"params\"][{index}] 的 p.grad。"
         "d_p = p.grad 之后再 d_p.add_(...)，改的就是梯度本身；同一个梯度再 step() 一次就会出错。"

@@ -135,6 +135,41 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The parameters moved along the gradient (adding lr * grad), so the loss keeps "
         "growing. Gradient descent subtracts: w -= lr * w.grad.",
     },
+    "regression.diag.not_number": {
+        "zh": "{what}应该是一个数：Python 的 float（例如 loss.item() 的结果）或只含一个元素的张量，"
+        "实际得到的是 {type}。",
+        "en": "{what} should be a number: a Python float (such as loss.item() gives) or a "
+        "tensor with a single element, but it is a {type}.",
+    },
+    "regression.diag.dtype_mismatch": {
+        "zh": "数据和参数的数据类型不一致（{detail}）。nn.Linear 和 torch.zeros 默认是 float32，"
+        "而这里的数据是 float64。让参数跟随数据：torch.zeros((), dtype=x.dtype, "
+        "requires_grad=True)，或者用 nn.Linear(1, 1, dtype=x.dtype)。",
+        "en": "The data and the parameters have different dtypes ({detail}). nn.Linear and "
+        "torch.zeros are float32 by default, while this data is float64. Make the parameters "
+        "follow the data: torch.zeros((), dtype=x.dtype, requires_grad=True), or "
+        "nn.Linear(1, 1, dtype=x.dtype).",
+    },
+    "regression.diag.broadcast": {
+        "zh": "PyTorch 警告：{warning} model(x) 的形状是 ({n}, 1)，目标值却是 ({n},)（或者反过来）："
+        "MSELoss 会把两者广播成 {n}×{n} 的表，拿每个预测值去和每个目标值比较，模型学到的只是"
+        "目标值的平均数。让两者形状相同：直接用给定的 y（形状 ({n}, 1)），不要 squeeze() 或 "
+        "flatten() 它，也不要只压平 model(x)。",
+        "en": "PyTorch warned: {warning} model(x) has shape ({n}, 1) but the target has shape "
+        "({n},) (or the other way round): MSELoss broadcasts them to an {n}×{n} table that "
+        "compares every prediction with every target, so the model only learns the mean of "
+        "the targets. Keep both shapes the same: use y as given (shape ({n}, 1)) without "
+        "squeeze() or flatten(), and don't flatten model(x) alone either.",
+    },
+    "regression.diag.per_sample": {
+        "zh": "你在每一轮里对 {n} 个数据点逐个做了一步更新（每轮 {n} 步）。任务要求每一轮用全部数据"
+        "算一次损失、只更新一次：loss = criterion(model(x), y) 作用在整个 x 上。逐点更新在"
+        "学习率不变时不会停在最小二乘解上。",
+        "en": "You took one update per data point inside each epoch ({n} steps per epoch). "
+        "The task asks for one loss over all the data and one update per epoch: "
+        "loss = criterion(model(x), y) on the whole of x. With a fixed learning rate, "
+        "per-point updates do not settle on the least-squares line.",
+    },
     "regression.diag.diverged": {
         "zh": "训练发散了：损失从 {first} 变成了 {last}（或变成 inf/NaN）。步长太大。"
         "在 lr = {lr} 时，正确的循环在这组数据上是收敛的：请使用传入的 lr 参数，不要写死一个数，"
