@@ -504,7 +504,8 @@ def test_q3_wrong(answer, key):
 
 def test_q3_fixed_learning_rate_diverges_on_a_hidden_case():
     copied = _with_module(fixed_lr=0.1)
-    assert ex.q3.evaluate(copied).passed  # both visible cases use lr = 0.1
+    # The second visible case (x in [0, 6), lr = 0.05) shows it before grading does.
+    assert_incorrect(ex.q3, copied, "regression.diag.diverged")
     with _only_hidden_case(ex.q3, 1) as wide_x:
         assert_incorrect(wide_x, copied, "regression.diag.diverged", hidden=True)
 
@@ -754,7 +755,7 @@ def _known_wrong_answers():
     found += [("q2", _by_hand(fixed_lr=0.1)), ("q2", _by_hand(update_b=False)),
               ("q2", q2_float32_linear), ("q2", q2_losses_as_numpy_numbers),
               ("q2", q2_scales_x_in_place), ("q3", q3_per_sample), ("q3", q3_flat_target),
-              ("q3", q3_flat_output)]
+              ("q3", q3_flat_output), ("q3", _with_module(fixed_lr=0.1))]
     return found
 
 

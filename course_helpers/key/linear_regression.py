@@ -8,6 +8,8 @@ mean squared error simulated in float64 by :mod:`course_helpers.key.paths`.
 
 from __future__ import annotations
 
+import math
+
 import torch
 from torch import nn
 
@@ -174,7 +176,10 @@ def _per_sample(x: torch.Tensor, y: torch.Tensor, w0: float, b0: float, lr: floa
             if epoch == 0:
                 first.append(r * r)
             w, b = w - lr * 2.0 * r * xi, b - lr * 2.0 * r
-    return {"end": [w, b], "first": [sum(first) / len(first), sum(first), first[-1]]}
+    # A loop that blows up ends nowhere (and check data holds finite numbers only).
+    end = [w, b] if math.isfinite(w) and math.isfinite(b) else None
+    firsts = [sum(first) / len(first), sum(first), first[-1]]
+    return {"end": end, "first": [v for v in firsts if math.isfinite(v)]}
 
 
 def _expect_module(case: Case) -> dict:

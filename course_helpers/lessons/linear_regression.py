@@ -184,8 +184,8 @@ def _judge_run(expected: dict, n: int, w0: float, b0: float, lr: float, epochs: 
     if abs(w - w0) <= 1e-7 * (1.0 + abs(w0)) and abs(b - b0) <= 1e-7 * (1.0 + abs(b0)):
         return msg("regression.diag.not_trained", w=f"{w:.4g}", b=f"{b:.4g}")
     per_sample = expected.get("per_sample")
-    if per_sample is not None and _reached(w, per_sample["end"][0]) \
-            and _reached(b, per_sample["end"][1]):
+    end = per_sample["end"] if per_sample is not None else None
+    if end is not None and _reached(w, end[0]) and _reached(b, end[1]):
         return msg("regression.diag.per_sample", n=n, epochs=epochs)
     for mistake in expected["mistakes"]:
         if _same_start(losses, mistake["path"]):
@@ -310,9 +310,10 @@ QUESTIONS = declare(
                       "x = torch.tensor([[1.], [2.], [3.]]), "
                       "y = torch.tensor([[2.], [4.], [6.]]), lr = 0.1, epochs = 500"),
                  Case((-0.5, 0.5, *(t.reshape(-1, 1) for t in _line_data(
-                     8, slope=1.5, intercept=-1.0, noise=0.3, seed=631, high=3.0)), 0.1, 500),
+                     8, slope=1.5, intercept=-1.0, noise=0.3, seed=631, high=6.0)), 0.05, 800),
                       "model = nn.Linear(1, 1) (weight -0.5, bias 0.5), x, y = 8 noisy points "
-                      "around y = 1.5x - 1 as columns of shape (8, 1), lr = 0.1, epochs = 500")]),
+                      "around y = 1.5x - 1 as columns of shape (8, 1), x in [0, 6), lr = 0.05, "
+                      "epochs = 800")]),
     Question(points=2, function="closed_form", judge=_judge_closed_form, keeps_inputs=True,
              visible=[
         Case(_line_data(10, slope=2.0, intercept=1.0, noise=0.5, seed=620, high=5.0),
