@@ -50,8 +50,7 @@ _MISSING = object()
 _PREFIX = "course_helpers"
 
 # Instructor tooling: never runs in a student's kernel, and no check calls it.
-_INSTRUCTOR = ("course_helpers.classroom", "course_helpers.cli", "course_helpers.release",
-               "course_helpers.lint", "course_helpers.execute", "course_helpers.assessed")
+_INSTRUCTOR = ("course_helpers.classroom", "course_helpers.instructor", "course_helpers.execute")
 # Module globals that legitimately change after import.
 _STATE: dict[str, frozenset[str]] = {"course_helpers.i18n": frozenset({"_chosen"})}
 # Names Python itself adds to a namespace after import.

@@ -43,8 +43,8 @@ def measure(course: Path, chosen: list[str], repeat: int) -> dict[str, object]:
         write_report(course, chosen, target)
         samples.append(time.perf_counter() - begin)
     begin = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "course_helpers.cli", "report", *chosen], cwd=course,
-                   env=child_env(), check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "course_helpers.instructor.cli", "report", *chosen],
+                   cwd=course, env=child_env(), check=True, capture_output=True)
     command = time.perf_counter() - begin
     numbers = json.loads(target.with_suffix(".json").read_text())
     return {

@@ -78,7 +78,7 @@ PROBE = textwrap.dedent('''
                                        for d in outcome.details]]
 
     report = {"package": course_helpers.__file__, "outcomes": [], "questions": {}}
-    for name in ("course_helpers.key", "course_helpers.classroom", "course_helpers.release"):
+    for name in ("course_helpers.key", "course_helpers.classroom", "course_helpers.instructor"):
         report[name] = importlib.util.find_spec(name) is not None
     for answer in answers:
         namespace = {}
@@ -114,9 +114,9 @@ def _outcome(question, answer: dict[str, object]) -> list[object]:
 def edition(tmp_path_factory) -> Path:
     """The assessed edition, written by the command an instructor runs."""
     into = tmp_path_factory.mktemp("handout") / "assessed"
-    done = subprocess.run([sys.executable, "-m", "course_helpers.cli", "release", "--assessed",
-                           "--into", str(into)], cwd=ROOT, capture_output=True, text=True,
-                          check=False)
+    done = subprocess.run([sys.executable, "-m", "course_helpers.instructor.cli", "release",
+                           "--assessed", "--into", str(into)], cwd=ROOT, capture_output=True,
+                          text=True, check=False)
     assert done.returncode == 0, done.stderr
     return into
 
@@ -157,7 +157,7 @@ def test_the_edition_holds_notebooks_package_and_install_file(edition: Path):
     assert sorted(p.name for p in (edition / "notebooks").iterdir()) == lessons(ROOT)
     package = edition / "course_helpers"
     assert (edition / "pyproject.toml").is_file() and (package / "edition.json").is_file()
-    for left_out in ("key", "classroom", "release.py", "lint.py", "cli.py"):
+    for left_out in ("key", "classroom", "instructor", "glossary.toml"):
         assert not (package / left_out).exists(), left_out
     edition_file = json.loads((package / "edition.json").read_text())
     assert edition_file["edition"] == "assessed" and edition_file["hints"] is True
@@ -209,7 +209,7 @@ def test_the_student_environment_cannot_import_the_key(probe, edition: Path):
     assert str(ROOT) not in str(probe["package"])
     assert probe["course_helpers.key"] is False
     assert probe["course_helpers.classroom"] is False
-    assert probe["course_helpers.release"] is False
+    assert probe["course_helpers.instructor"] is False
     for name, path in probe["modules"].items():
         assert ".key" not in name and ".classroom" not in name, name
         assert path is None or str(ROOT) not in path, (name, path)

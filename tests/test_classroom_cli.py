@@ -53,7 +53,7 @@ def demo_sections(out: str) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def course_helpers(*args: str, cwd: Path, timeout: int = 900) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "course_helpers.cli", *args], cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "course_helpers.instructor.cli", *args], cwd=cwd,
                           env=child_env(), capture_output=True, text=True, timeout=timeout,
                           check=False)
 
@@ -89,7 +89,8 @@ def test_an_interrupted_run_keeps_its_grades_and_resumes(tmp_path):
     course = make_course(tmp_path)
     students = ["alice", "blank", "renamed", "warns"]
     hand_in(course, students)
-    command = [sys.executable, "-m", "course_helpers.cli", "grade", LESSON, "--workers", "1"]
+    command = [sys.executable, "-m", "course_helpers.instructor.cli", "grade", LESSON,
+               "--workers", "1"]
     run = subprocess.Popen(command, cwd=course, env=child_env(), stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True)
     ledger = course / ".grading" / LESSON

@@ -227,9 +227,9 @@ def test_the_report_command_writes_both_files(graded):
 
     from tests.conftest import child_env
 
-    done = subprocess.run([sys.executable, "-m", "course_helpers.cli", "report", "--output",
-                           "out/class.html"], cwd=graded, env=child_env(), capture_output=True,
-                          text=True, timeout=300, check=False)
+    done = subprocess.run([sys.executable, "-m", "course_helpers.instructor.cli", "report",
+                           "--output", "out/class.html"], cwd=graded, env=child_env(),
+                          capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     assert (graded / "out" / "class.html").is_file()
     assert json.loads((graded / "out" / "class.json").read_text())["lessons"]

@@ -9,9 +9,9 @@ import re
 import nbformat
 import pytest
 
-from course_helpers import cli, lint
 from course_helpers.course import lessons, source_notebook
-from course_helpers.lint import (
+from course_helpers.instructor import cli, lint
+from course_helpers.instructor.lint import (
     QUOTE_MARKER,
     glossary,
     glossary_problems,
@@ -149,5 +149,5 @@ def _readme_glossary() -> str:
 
 def test_the_readme_glossary_is_the_glossary_file():
     assert _readme_glossary() == glossary_table(), (
-        "Regenerate the README table with: python -c \"from course_helpers.lint import "
+        "Regenerate the README table with: python -c \"from course_helpers.instructor.lint import "
         "glossary_table; print(glossary_table())\"")

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 
 from course_helpers.course import lessons, release_notebook, source_notebook
-from course_helpers.lint import bilingual_problems, grading_problems, lint_notebook
+from course_helpers.instructor.lint import bilingual_problems, grading_problems, lint_notebook
 from tests.conftest import ROOT
 
 NOTEBOOKS = [(source_notebook(ROOT, n), True) for n in lessons(ROOT)] + [

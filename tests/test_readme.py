@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from course_helpers.cli import build_parser
+from course_helpers.instructor.cli import build_parser
 from tests.conftest import ROOT, child_env
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -78,7 +78,8 @@ def check_pip(args: list[str]) -> None:
     assert "--index-url" not in args and "--extra-index-url" not in args, args
     if args == ["install", "."]:
         # The assessed edition's folder: a plain install of the package it holds.
-        assert "pyproject.toml" in (ROOT / "course_helpers" / "assessed.py").read_text("utf-8")
+        builder = ROOT / "course_helpers" / "instructor" / "assessed.py"
+        assert "pyproject.toml" in builder.read_text("utf-8")
         return
     assert args[1] == "-e", args
     extra = re.fullmatch(r"\.(?:\[(\w+)\])?", args[2])

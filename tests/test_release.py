@@ -10,12 +10,12 @@ import nbformat
 import pytest
 
 from course_helpers.course import lessons
-from course_helpers.release import stale
+from course_helpers.instructor.release import stale
 from tests.conftest import ROOT, child_env
 
 
 def course_helpers_cli(*args: str, cwd=ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "course_helpers.cli", *args], cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "course_helpers.instructor.cli", *args], cwd=cwd,
                           env=child_env(), capture_output=True, text=True, timeout=600,
                           check=False)
 

@@ -207,7 +207,7 @@ def test_a_mapping_file_that_is_not_text_is_refused(tmp_path):
 
 
 def course_helpers(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "course_helpers.cli", *args], cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "course_helpers.instructor.cli", *args], cwd=cwd,
                           env=child_env(), capture_output=True, text=True, timeout=300,
                           check=False)
 

@@ -32,8 +32,8 @@ def main() -> int:
     parser.add_argument("--into", type=Path, default=None)
     args = parser.parse_args()
     where = args.into or Path(tempfile.mkdtemp(prefix="report-shot-"))
-    subprocess.run([sys.executable, "-m", "course_helpers.cli", "demo", "--into", str(where)],
-                   cwd=ROOT, env=child_env(), check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "-m", "course_helpers.instructor.cli", "demo", "--into",
+                    str(where)], cwd=ROOT, env=child_env(), check=True, stdout=subprocess.DEVNULL)
     page_path = where / "course" / "report.html"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)

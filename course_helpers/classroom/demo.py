@@ -27,7 +27,7 @@ DEMO_LIMITS = Limits(cell_timeout=10, submission_timeout=180)
 def run_demo(root: Path, out: TextIO, where: Path | None = None) -> tuple[Path, ClassReport]:
     """Release, collect, grade, give feedback, export and report on the sample class."""
     from course_helpers.classroom.report import summary
-    from course_helpers.release import release
+    from course_helpers.instructor.release import release
 
     lesson = samples.DEMO_LESSON
     # The demo releases the lesson itself, so only the solutions are copied.

@@ -13,10 +13,25 @@ import importlib
 import pkgutil
 
 
+def _parts() -> list[str]:
+    """This folder's modules, then the instructor's texts where they are installed (the
+    assessed edition has none)."""
+    names = [f"{__name__}.{info.name}"
+             for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name)]
+    try:
+        texts = importlib.import_module("course_helpers.instructor.texts")
+    except ModuleNotFoundError as error:
+        if not (error.name or "").startswith("course_helpers.instructor"):
+            raise
+        return names
+    return names + [f"{texts.__name__}.{info.name}" for info in
+                    sorted(pkgutil.iter_modules(texts.__path__), key=lambda m: m.name)]
+
+
 def _collect() -> dict[str, dict[str, str]]:
     catalogue: dict[str, dict[str, str]] = {}
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        part = importlib.import_module(f"{__name__}.{info.name}").MESSAGES
+    for name in _parts():
+        part = importlib.import_module(name).MESSAGES
         clash = set(part) & set(catalogue)
         if clash:
             raise RuntimeError(f"message keys defined twice: {sorted(clash)}")

@@ -32,7 +32,7 @@ def _fail(message: object) -> int:
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from course_helpers.release import ReleaseError, release, stale
+    from course_helpers.instructor.release import ReleaseError, release, stale
 
     root = find_root(args.root)
     if args.assessed:
@@ -54,8 +54,8 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 
 def _assessed(root: Path, args: argparse.Namespace) -> int:
-    from course_helpers.assessed import DEFAULT_FOLDER, EditionError, build
-    from course_helpers.release import stale
+    from course_helpers.instructor.assessed import DEFAULT_FOLDER, EditionError, build
+    from course_helpers.instructor.release import stale
 
     if args.lessons:
         return _fail(msg("cli.assessed_all_lessons"))
@@ -76,7 +76,7 @@ def _assessed(root: Path, args: argparse.Namespace) -> int:
 
 def cmd_lint(args: argparse.Namespace) -> int:
     from course_helpers.i18n import catalogue_problems
-    from course_helpers.lint import lint_notebook, message_glossary_problems
+    from course_helpers.instructor.lint import lint_notebook, message_glossary_problems
 
     root = find_root(args.root)
     names = _selected(root, args.lessons) or lessons(root)

@@ -25,22 +25,11 @@ from pathlib import Path
 from course_helpers import checkdata
 from course_helpers.course import RELEASE, lessons
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parents[1]
 DEFAULT_FOLDER = "assessed"
 
 # What only the instructor and the grader run, relative to the package folder.
-INSTRUCTOR_ONLY = (
-    "key",
-    "classroom",
-    "release.py",
-    "assessed.py",
-    "lint.py",
-    "cli.py",
-    "glossary.toml",
-    "messages/classroom.py",
-    "messages/grading.py",
-    "messages/instructor.py",
-)
+INSTRUCTOR_ONLY = ("key", "classroom", "instructor", "glossary.toml")
 
 
 class EditionError(RuntimeError):

@@ -122,7 +122,7 @@ def grading_problems(notebook: nbformat.NotebookNode, *, source: bool) -> list[s
     return problems
 
 
-GLOSSARY_FILE = Path(__file__).with_name("glossary.toml")
+GLOSSARY_FILE = Path(__file__).resolve().parents[1] / "glossary.toml"
 # A markdown line carrying this comment quotes other wording on purpose and is not checked.
 QUOTE_MARKER = "<!-- glossary: quote -->"
 _ASCII_WORD = re.compile(r"[A-Za-z0-9_]")

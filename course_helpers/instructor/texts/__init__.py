@@ -1,0 +1,1 @@
+"""The instructor's message texts, merged into the one catalogue where they are installed."""
