@@ -216,9 +216,9 @@ def _same_start(got: torch.Tensor, want: torch.Tensor, count: int = 30) -> bool:
     return False
 
 
-def _judge_by_hand(result: object, case: Case, expected: dict) -> Message | None:
-    x, _, lr, epochs = case.args
-    problem = check_tuple(result, 3)
+def _line(result: object, count: int) -> tuple[float, float] | Message:
+    """w and b, the first two of a ``count``-tuple, as Python floats, or what is wrong."""
+    problem = check_tuple(result, count)
     if problem is not None:
         return problem
     assert isinstance(result, tuple | list)
@@ -228,6 +228,16 @@ def _judge_by_hand(result: object, case: Case, expected: dict) -> Message | None
     b = _number(result[1], msg("regression.what.b"))
     if isinstance(b, Message):
         return b
+    return w, b
+
+
+def _judge_by_hand(result: object, case: Case, expected: dict) -> Message | None:
+    x, _, lr, epochs = case.args
+    line = _line(result, 3)
+    if isinstance(line, Message):
+        return line
+    w, b = line
+    assert isinstance(result, tuple | list)
     losses = _loss_list(result[2], epochs)
     if isinstance(losses, Message):
         return losses
@@ -258,16 +268,10 @@ def _parameter(model: nn.Module, name: str) -> object:
 
 
 def _judge_closed_form(result: object, case: Case, expected: dict) -> Message | None:
-    problem = check_tuple(result, 2)
-    if problem is not None:
-        return problem
-    assert isinstance(result, tuple | list)
-    w = _number(result[0], msg("regression.what.w"))
-    if isinstance(w, Message):
-        return w
-    b = _number(result[1], msg("regression.what.b"))
-    if isinstance(b, Message):
-        return b
+    line = _line(result, 2)
+    if isinstance(line, Message):
+        return line
+    w, b = line
     slope, intercept = expected["slope"], expected["intercept"]
 
     def near(got: float, want: float) -> bool:
