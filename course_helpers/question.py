@@ -153,9 +153,6 @@ class Question:
             raise _NoKey
         return answer.expect(case)
 
-    def _judge(self, result: Any, case: Case, expected: Any) -> Diagnosis | None:
-        return self.judge(result, case, expected)
-
     # ---- the problem ---------------------------------------------------------------
     def evaluate(self, answer: object, *, hidden: bool = False) -> Outcome:
         """Check ``answer`` (the student's function) and return the outcome."""
@@ -194,7 +191,7 @@ class Question:
                 result, seen = self._call(answer, case)
                 problem = _changed_input(case.args, seen) if self.keeps_inputs else None
                 if problem is None:
-                    problem = self._judge(result, replace(case, seen=seen), expected)
+                    problem = self.judge(result, replace(case, seen=seen), expected)
                 if problem is None and index == 0 and (self.repeat or self.again):
                     problem = self._second_call(answer, case, expected, result)
             except _NotAttempted:
@@ -221,7 +218,7 @@ class Question:
         if self.again:
             try:
                 result, seen = self._call(answer, case)
-                wrong = self._judge(result, replace(case, seen=seen), expected) is not None
+                wrong = self.judge(result, replace(case, seen=seen), expected) is not None
             except _NotAttempted:
                 raise
             except _Raised:
