@@ -28,6 +28,7 @@ import torch
 
 from course_helpers import checkdata, guard, trusted
 from course_helpers.diagnose import diagnose_exception, diagnose_repeat
+from course_helpers.draw import draw_cases
 from course_helpers.edition import hints_shown
 from course_helpers.grading import CheckFailed, marker_bundle, outcome_bundle
 from course_helpers.i18n import Message, msg
@@ -36,6 +37,8 @@ from course_helpers.outcome import Note, Outcome, ShownNote, ShownOutcome, Shown
 # A diagnosis is a catalogue key with its numbers; it becomes text only when it is shown.
 Diagnosis = Message
 Judge = Callable[..., Diagnosis | None]  # (result, case, expected) -> Diagnosis | None
+# (case, index, attempt) -> (result, the arguments as the answer left them)
+Caller = Callable[["Case", int, int], tuple[Any, tuple[Any, ...]]]
 
 # Taken when the setup cell imports the course: a later ``IPython.display.display = ...``
 # cannot hide or fake what a check shows.
@@ -100,6 +103,8 @@ class Question:
     * ``keeps_inputs``: the answer must leave the tensors it is given as they were (no new
       values, no ``requires_grad`` switched on, no ``.grad`` stored), or a second call on
       the same tensors would start from what the first one left.
+    * ``draws``: the templates hidden cases are drawn from (:mod:`course_helpers.draw`);
+      without them, the answer key's hidden cases.
     """
 
     points: int
@@ -112,6 +117,7 @@ class Question:
     call: Callable[..., Any] | None = None
     explain: Callable[[Exception], Diagnosis | None] | None = None
     rename: dict[str, str] = field(default_factory=dict)
+    draws: Sequence[Case] = ()
     # Set by ``declare`` from the order of declaration.
     key: str = ""
     number: str = ""
@@ -185,15 +191,30 @@ class Question:
             cases = list(self._hidden_cases() if hidden else self.visible)
         except _NoKey:
             return Outcome(Status.NOT_ATTEMPTED, title, (msg("outcome.no_key"),))
-        for index, case in enumerate(cases):
+
+        def call(case: Case, index: int, attempt: int) -> tuple[Any, tuple[Any, ...]]:
+            return self._call(answer, case)
+
+        return self._verdict([(case, hidden, index) for index, case in enumerate(cases)], call)
+
+    def _verdict(self, items: Sequence[tuple[Case, bool, int]], call: Caller) -> Outcome:
+        """Judge every case in order: ``(case, hidden, index within its kind)``.
+
+        ``call(case, index, attempt)`` gives the answer's result and the arguments it saw
+        (``attempt`` 1 is the second call on the first case); in the kernel it runs the
+        answer, in the judge it reads what the kernel observed.
+        """
+        title = msg("outcome.title", number=self.number)
+        hidden = False
+        for case, hidden, index in items:
             try:
                 expected = self._expected(index, case, hidden)
-                result, seen = self._call(answer, case)
+                result, seen = call(case, index, 0)
                 problem = _changed_input(case.args, seen) if self.keeps_inputs else None
                 if problem is None:
                     problem = self.judge(result, replace(case, seen=seen), expected)
                 if problem is None and index == 0 and (self.repeat or self.again):
-                    problem = self._second_call(answer, case, expected, result)
+                    problem = self._second_call(call, case, expected, result)
             except _NotAttempted:
                 return Outcome(Status.NOT_ATTEMPTED, title,
                                (msg("outcome.not_attempted_detail"),))
@@ -210,14 +231,25 @@ class Question:
         answer = self._answer()
         if answer is None:
             raise _NoKey
-        return answer.hidden
+        return self.hidden_templates()
 
-    def _second_call(self, answer: Callable[..., Any], case: Case, expected: Any,
+    def hidden_templates(self) -> Sequence[Case]:
+        """The cases hidden checks are drawn from: the lesson's, else the key's."""
+        if self.draws:
+            return self.draws
+        answer = self._answer()
+        return answer.hidden if answer is not None else ()
+
+    def draw(self, seed: int | None) -> list[Case]:
+        """The hidden cases for ``seed`` (the grader's): fresh values, same shapes."""
+        return draw_cases(self.hidden_templates(), seed)
+
+    def _second_call(self, call: Caller, case: Case, expected: Any,
                      first: Any) -> Diagnosis | None:
         """The first case once more: right again, and (``repeat``) the same as before."""
         if self.again:
             try:
-                result, seen = self._call(answer, case)
+                result, seen = call(case, 0, 1)
                 wrong = self.judge(result, replace(case, seen=seen), expected) is not None
             except _NotAttempted:
                 raise
@@ -225,7 +257,7 @@ class Question:
                 wrong = True  # a second call that fails outright shows the same mistake
             return msg(self.rename.get("diag.state_kept", "diag.state_kept")) if wrong else None
         before = _snapshot(first)
-        again, _ = self._call(answer, case)
+        again, _ = call(case, 0, 1)
         return _compare_snapshots(before, _snapshot(again))
 
     def _call(self, answer: Callable[..., Any], case: Case) -> tuple[Any, tuple[Any, ...]]:

@@ -9,6 +9,8 @@ module, so before anything else of the course) watches everything else.
 
 from __future__ import annotations
 
+import weakref
+
 import torch
 
 Tensor = torch.Tensor
@@ -85,8 +87,27 @@ def is_leaf(t: torch.Tensor) -> bool:
 
 
 def grad_fn(t: torch.Tensor) -> object:
-    """``t.grad_fn`` read through the original descriptor."""
-    return _grad_fn.__get__(t)
+    """``t.grad_fn`` read through the original descriptor.
+
+    A tensor the judge rebuilt from an observation answers with a node named as the one the
+    kernel's tensor had (see :func:`note_grad_fn`).
+    """
+    node = _grad_fn.__get__(t)
+    noted = _NOTED.get(id(t))
+    if node is not None and noted is not None and noted[0]() is t:
+        return noted[1]
+    return node
+
+
+_NOTED: dict[int, tuple[weakref.ref, object]] = {}
+
+
+def note_grad_fn(t: torch.Tensor, name: str) -> None:
+    """Have :func:`grad_fn` of the rebuilt ``t`` answer with a node named ``name``."""
+    name = name if name.isidentifier() else "Node"
+    node = type(name, (), {"__repr__": lambda self: f"<{name}>"})()
+    key = id(t)
+    _NOTED[key] = (weakref.ref(t, lambda _: _NOTED.pop(key, None)), node)
 
 
 def dtype(t: torch.Tensor) -> torch.dtype:

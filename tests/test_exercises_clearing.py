@@ -912,7 +912,7 @@ def test_q4_unscaled_passes_only_where_k_is_one():
 
 
 def test_q4_shared_leaf_is_state_kept():
-    assert_incorrect(ex.q4, make_q4_shared_leaf(), "clearing.diag.state_kept")
+    assert_incorrect(ex.q4, make_q4_shared_leaf(), "clearing.diag.state_kept", stateful=True)
 
 
 def q4_full_batch(x, y, w, k):

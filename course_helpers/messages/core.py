@@ -81,6 +81,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Replace raise NotImplementedError() with your code, run that cell, "
         "then run this check cell again.",
     },
+    "judge.no_observation": {
+        "zh": "评分时没能读到这道题的运行结果（{reason}）：可能是内核在这之前崩溃、超时，"
+        "或者笔记本改动了评分需要的东西。先在自己的电脑上从头运行整个笔记本，确认没有错误。",
+        "en": "While grading, no result of this exercise could be read ({reason}): the kernel "
+        "may have crashed or run out of time before it, or the notebook changed something "
+        "grading needs. Run the whole notebook from the top on your own machine and make "
+        "sure it has no errors.",
+    },
+    "judge.not_observed": {
+        "zh": "你的答案没有在这组输入上运行完（超时、崩溃或中途被打断）。",
+        "en": "Your answer did not finish on this input (it ran out of time, crashed or was "
+        "interrupted).",
+    },
+    "judge.unreadable": {
+        "zh": "评分时读不懂你的答案返回的结果（{reason}）：返回值太大，或者不是普通的张量、数字或列表。",
+        "en": "While grading, what your answer returned could not be read ({reason}): it is "
+        "too large, or not plain tensors, numbers and lists.",
+    },
+    "judge.not_judged": {
+        "zh": "这个测试单元格不属于任何一道题，评分时不计分。",
+        "en": "This test cell belongs to no exercise, so it earns no points when graded.",
+    },
+    "judge.unknown_diagnosis": {
+        "zh": "你的答案运行出错（{key}）。",
+        "en": "Your answer raised an error ({key}).",
+    },
     "outcome.hint_pointer": {
         "zh": "需要提示？运行 {name}.hint()。",
         "en": "Need a hint? Run {name}.hint().",

@@ -1,0 +1,70 @@
+"""Hidden cases drawn afresh: each grading run varies the values of a question's templates.
+
+The grader derives a seed from its own secret and the submission, and the kernel and the
+judge both draw the same cases from it: every floating-point tensor in a template's
+arguments is scaled element by element by a factor in [0.75, 1.25]. Shapes, dtypes, signs
+and zeros stay as written, so a template keeps what it was chosen to test; the numbers are
+new for every submission, so a table of earlier inputs is of no use.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections.abc import Sequence
+from typing import Any
+
+import torch
+
+from course_helpers import trusted
+
+SPREAD = 0.25
+
+
+def draw_cases(templates: Sequence[Any], seed: int | None) -> list[Any]:
+    """The cases drawn from ``templates`` (:class:`~course_helpers.question.Case`) for ``seed``;
+    the templates themselves when there is no seed."""
+    if seed is None:
+        return list(templates)
+    generator = torch.Generator().manual_seed(int(seed) % 2**63)
+    return [dataclasses.replace(case, args=_vary(case.args, generator, 0), label="")
+            for case in templates]
+
+
+def _vary(value: Any, generator: torch.Generator, depth: int) -> Any:
+    if depth > 12:
+        return value
+    if trusted.is_plain(value):
+        return _scaled(value, generator)
+    kind = type(value)
+    if kind is tuple or kind is list:
+        return kind(_vary(v, generator, depth + 1) for v in value)
+    if kind is dict:
+        return {k: _vary(v, generator, depth + 1) for k, v in value.items()}
+    if isinstance(value, torch.nn.Module):
+        made = copy.deepcopy(value)
+        with torch.no_grad():
+            for parameter in made.parameters():
+                parameter.copy_(_scaled(parameter, generator))
+        return made
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        made = copy.copy(value)
+        for field in dataclasses.fields(value):
+            object.__setattr__(made, field.name,
+                               _vary(getattr(value, field.name), generator, depth + 1))
+        return made
+    return value
+
+
+def _scaled(t: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    if not trusted.dtype(t).is_floating_point:
+        return t
+    with torch.no_grad():
+        factor = 1 + SPREAD * (2 * torch.rand(trusted.shape(t), generator=generator,
+                                              dtype=torch.float64) - 1)
+        values = (trusted.detach(t).to(torch.float64) * factor).to(trusted.dtype(t))
+    if type(t) is trusted.Parameter:
+        return torch.nn.Parameter(values, requires_grad=trusted.requires_grad(t))
+    if trusted.requires_grad(t):
+        values.requires_grad_(True)
+    return values
