@@ -2,9 +2,10 @@
 
 The grader derives a seed from its own secret and the submission, and the kernel and the
 judge both draw the same cases from it: every floating-point tensor in a template's
-arguments is scaled element by element by a factor in [0.75, 1.25]. Shapes, dtypes, signs
-and zeros stay as written, so a template keeps what it was chosen to test; the numbers are
-new for every submission, so a table of earlier inputs is of no use.
+arguments, and every float in a list of values, is scaled element by element by a factor in
+[0.75, 1.25]; a plain number argument (a learning rate, a count) stays as it is. Shapes,
+dtypes, signs and zeros stay as written, so a template keeps what it was chosen to test; the
+numbers are new for every submission, so a table of earlier inputs is of no use.
 """
 
 from __future__ import annotations
@@ -21,14 +22,21 @@ from course_helpers import trusted
 SPREAD = 0.25
 
 
-def draw_cases(templates: Sequence[Any], seed: int | None) -> list[Any]:
+def draw_cases(templates: Sequence[Any], seed: int | None,
+               varied: Sequence[int] | None = None) -> list[Any]:
     """The cases drawn from ``templates`` (:class:`~course_helpers.question.Case`) for ``seed``;
-    the templates themselves when there is no seed."""
+    the templates themselves when there is no seed. ``varied`` names the argument positions
+    whose values change (all of them when None): a training loop's data may change where
+    its inputs must stay in the range its learning rate was chosen for."""
     if seed is None:
         return list(templates)
     generator = torch.Generator().manual_seed(int(seed) % 2**63)
-    return [dataclasses.replace(case, args=_vary(case.args, generator, 0), label="")
-            for case in templates]
+    drawn = []
+    for case in templates:
+        args = tuple(_vary(arg, generator, 1) if varied is None or position in varied else arg
+                     for position, arg in enumerate(case.args))
+        drawn.append(dataclasses.replace(case, args=args, label=""))
+    return drawn
 
 
 def _vary(value: Any, generator: torch.Generator, depth: int) -> Any:
@@ -37,6 +45,9 @@ def _vary(value: Any, generator: torch.Generator, depth: int) -> Any:
     if trusted.is_plain(value):
         return _scaled(value, generator)
     kind = type(value)
+    if kind is float and depth > 1:  # a number in a list of values, not a learning rate
+        factor = 1 + SPREAD * (2 * torch.rand((), generator=generator).item() - 1)
+        return value * factor
     if kind is tuple or kind is list:
         return kind(_vary(v, generator, depth + 1) for v in value)
     if kind is dict:

@@ -104,7 +104,8 @@ class Question:
       values, no ``requires_grad`` switched on, no ``.grad`` stored), or a second call on
       the same tensors would start from what the first one left.
     * ``draws``: the templates hidden cases are drawn from (:mod:`course_helpers.draw`);
-      without them, the answer key's hidden cases.
+      without them, the answer key's hidden cases. ``varied``: the argument positions
+      whose values are drawn afresh (all of them by default).
     """
 
     points: int
@@ -118,6 +119,7 @@ class Question:
     explain: Callable[[Exception], Diagnosis | None] | None = None
     rename: dict[str, str] = field(default_factory=dict)
     draws: Sequence[Case] = ()
+    varied: Sequence[int] | None = None
     # Set by ``declare`` from the order of declaration.
     key: str = ""
     number: str = ""
@@ -242,7 +244,7 @@ class Question:
 
     def draw(self, seed: int | None) -> list[Case]:
         """The hidden cases for ``seed`` (the grader's): fresh values, same shapes."""
-        return draw_cases(self.hidden_templates(), seed)
+        return draw_cases(self.hidden_templates(), seed, self.varied)
 
     def _second_call(self, call: Caller, case: Case, expected: Any,
                      first: Any) -> Diagnosis | None:
