@@ -22,7 +22,7 @@ QUESTIONS = {q.key.split(".")[-1]: q for q in ex.QUESTIONS}
 
 def test_there_are_six_questions():
     assert [q.name for q in ex.QUESTIONS] == [f"ex.q{n}" for n in range(1, 7)]
-    assert all(q.hidden for q in ex.QUESTIONS)
+    assert all(q.draws for q in ex.QUESTIONS)
 
 
 # ---- q1: make a leaf -------------------------------------------------------------------------
@@ -72,7 +72,7 @@ def test_q1_not_leaf_names_the_operation():
 
 def test_q1_int_tensor_fails_on_hidden_integer_cases_too():
     # The first hidden case is a list of floats, which this answer gets right.
-    assert q1_int_tensor(ex.q1.hidden[0].args[0]).is_floating_point()
+    assert q1_int_tensor(ex.q1.draws[0].args[0]).is_floating_point()
     assert_incorrect(ex.q1, q1_int_tensor, "diag.int_requires_grad", hidden=True)
 
 
@@ -620,7 +620,7 @@ def test_hidden_feedback_does_not_reveal_the_input():
                                                 "outcome.hint_pointer"]
     assert "hidden" in text and "隐藏输入" in text
     assert "Input:" not in text and "输入：" not in text
-    hidden_input = ex.q2.hidden[0].args[0]
+    hidden_input = ex.q2.draws[0].args[0]
     for value in hidden_input.tolist():
         assert f"{value:.3f}" not in text
         assert f"{value:.2f}" not in text

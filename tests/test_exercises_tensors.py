@@ -29,7 +29,7 @@ def english(outcome) -> str:
 def test_there_are_six_questions():
     assert [q.name for q in ex.QUESTIONS] == [f"ex.q{n}" for n in range(1, 7)]
     assert [q.key for q in ex.QUESTIONS] == [f"tensors.q{n}" for n in range(1, 7)]
-    assert all(q.hidden for q in ex.QUESTIONS)
+    assert all(q.draws for q in ex.QUESTIONS)
     assert all(q.visible[0].label for q in ex.QUESTIONS)
 
 
@@ -453,7 +453,7 @@ def test_q4_other_right_styles(answer):
 
 def test_q4_inputs_tell_the_mistakes_apart():
     # Every case holds a zero, a negative and a positive entry, so each mistake shows.
-    for case in [*ex.q4.visible, *ex.q4.hidden]:
+    for case in [*ex.q4.visible, *ex.q4.draws]:
         x = case.args[0]
         assert bool((x == 0).any()) and bool((x < 0).any()) and bool((x > 0).any())
 
@@ -499,7 +499,7 @@ def test_q5_wrong(answer, key):
 def test_q5_view_fails_on_hidden_non_contiguous_inputs_too():
     assert_incorrect(ex.q5, q5_view, "tensors.diag.view_not_contiguous", hidden=True)
     assert not ex.q5.visible[0].args[0].is_contiguous()
-    assert any(not case.args[0].is_contiguous() for case in ex.q5.hidden)
+    assert any(not case.args[0].is_contiguous() for case in ex.q5.draws)
 
 
 def test_q5_other_runtime_errors_are_reported_as_raised():

@@ -1,4 +1,4 @@
-"""Lesson 02 (autograd): reference solutions, hidden cases and expected results."""
+"""Lesson 02 (autograd): reference solutions and expected results."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import torch
 
 from course_helpers.compare import finite_difference
 from course_helpers.key import Answer, answers
-from course_helpers.lessons.inputs import vector
 from course_helpers.question import Case
 
 # ---- reference solutions: the solution cells, word for word (shown by ``solution()``) ----
@@ -64,41 +63,18 @@ def _as64(case: Case, index: int = 0) -> torch.Tensor:
     return case.args[index].to(torch.float64)
 
 
-def _cubic(t: torch.Tensor) -> torch.Tensor:
-    return t**3 - 2 * t
-
-
-def _bump(t: torch.Tensor) -> torch.Tensor:
-    return torch.exp(-(t**2)) * torch.cos(2 * t)
-
-
 ANSWERS = answers(
     Answer(make_leaf,
-           lambda case: {"values": torch.tensor(case.args[0], dtype=torch.float64)},
-           hidden=[Case(([0.5, -2.0, 4.25, 10.0],)), Case(([7],)),
-                   Case(([[1, 2], [3, 4]],)), Case(([-1.5, 0, 2],))]),
+           lambda case: {"values": torch.tensor(case.args[0], dtype=torch.float64)}),
     Answer(grad_of_dot, lambda case: {"grad": 4 * _as64(case),
-                                      "loss": 2 * (_as64(case) * _as64(case)).sum()},
-           hidden=[Case((vector(5, seed=21),)),
-                   Case((vector(3, seed=22, dtype=torch.float64),)),
-                   Case((torch.tensor([-2.5]),))]),
+                                      "loss": 2 * (_as64(case) * _as64(case)).sum()}),
     Answer(mean_square_grad, lambda case: {"grad": 2 * _as64(case) / _as64(case).numel(),
-                                           "loss": (_as64(case) ** 2 + 20).mean()},
-           hidden=[Case((vector(6, seed=31),)),
-                   Case((vector(3, seed=32, dtype=torch.float64),)),
-                   Case((torch.tensor([4.0]),))]),
+                                           "loss": (_as64(case) ** 2 + 20).mean()}),
     Answer(elementwise_grad, lambda case: {"grad": 2 * _as64(case),
-                                           "loss": _as64(case) * _as64(case)},
-           hidden=[Case((vector(7, seed=41),)),
-                   Case((vector(2, seed=42, dtype=torch.float64),))]),
+                                           "loss": _as64(case) * _as64(case)}),
     Answer(two_input_grads,
            lambda case: {"grads": [2 * _as64(case, 0) + _as64(case, 1),
-                                   2 * _as64(case, 1) + _as64(case, 0)]},
-           hidden=[Case((torch.tensor([10.0, 20.0]), torch.tensor([30.0, 40.0]))),
-                   Case((vector(6, seed=51).reshape(2, 3), vector(6, seed=52).reshape(2, 3)))]),
+                                   2 * _as64(case, 1) + _as64(case, 0)]}),
     Answer(derivative,
-           lambda case: {"derivative": finite_difference(case.args[0], case.args[1])},
-           hidden=[Case((_cubic, vector(5, seed=61, dtype=torch.float64))),
-                   Case((torch.tanh, vector(4, seed=62))),
-                   Case((_bump, torch.linspace(-2, 2, 9, dtype=torch.float64)))]),
+           lambda case: {"derivative": finite_difference(case.args[0], case.args[1])}),
 )

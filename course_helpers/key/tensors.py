@@ -1,4 +1,4 @@
-"""Lesson 01 (tensor basics): reference solutions, hidden cases and expected results.
+"""Lesson 01 (tensor basics): reference solutions and expected results.
 
 Expected values are built from plain Python numbers (``r * n + c`` for a grid, a loop for a
 masked mean), never by running a reference solution; so are the values each typical mistake
@@ -12,7 +12,6 @@ from typing import Any
 import torch
 
 from course_helpers.key import Answer, answers
-from course_helpers.lessons.inputs import vector
 from course_helpers.question import Case
 
 # ---- reference solutions: the solution cells, word for word (shown by ``solution()``) ----
@@ -130,33 +129,11 @@ def _expect_device(case: Case) -> dict:
     return {"with_cuda": "cuda", "without_cuda": "cpu"}
 
 
-# ---- hidden inputs -----------------------------------------------------------------------
-
-
-def _with_zeros(values: torch.Tensor, positions: list[int]) -> torch.Tensor:
-    flat = values.clone().view(-1)
-    flat[positions] = 0
-    return flat.view(values.shape)
-
-
 ANSWERS = answers(
-    Answer(make_grid, _expect_grid, hidden=[Case((4,)), Case((1,)), Case((6,))]),
-    Answer(to_float64_column, _expect_float64_column,
-           hidden=[Case(([-3, 0, 12, 7, 5],)), Case(([2.5, -1.0],)), Case(([10],))]),
-    Answer(rest_and_last, _expect_rest_and_last,
-           hidden=[Case((vector(6, seed=301),)),
-                   Case((vector(3, seed=302, dtype=torch.float64),)),
-                   Case((torch.tensor([4, -1, 9, 2]),)), Case((torch.tensor([5.0, 6.0]),))]),
-    Answer(positives_mean, _expect_positives_mean,
-           hidden=[Case((_with_zeros(vector(8, seed=401), [1, 6]),)),
-                   Case((_with_zeros(vector(12, seed=402, dtype=torch.float64), [0, 5, 7]
-                                     ).view(3, 4),)),
-                   Case((torch.tensor([0.0, 5.0, -5.0, 2.0]),))]),
-    Answer(column, _expect_column,
-           hidden=[Case((vector(5, seed=501, dtype=torch.float64),)),
-                   Case((torch.arange(12).view(3, 4),)),
-                   Case((vector(12, seed=502).view(3, 4).T,)),
-                   Case((vector(24, seed=503).view(2, 3, 4).permute(2, 0, 1),))]),
-    Answer(pick_device, _expect_device,
-           hidden=[Case((), extra={"cuda": True}), Case((), extra={"cuda": False})]),
+    Answer(make_grid, _expect_grid),
+    Answer(to_float64_column, _expect_float64_column),
+    Answer(rest_and_last, _expect_rest_and_last),
+    Answer(positives_mean, _expect_positives_mean),
+    Answer(column, _expect_column),
+    Answer(pick_device, _expect_device),
 )

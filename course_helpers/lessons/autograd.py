@@ -22,6 +22,7 @@ from course_helpers.compare import (
     close,
 )
 from course_helpers.i18n import Message, msg
+from course_helpers.lessons.inputs import vector
 from course_helpers.question import Case, Question, declare
 
 
@@ -113,35 +114,62 @@ def _judge_derivative(result: object, case: Case, expected: dict) -> Message | N
     return problem
 
 
+# ---- hidden-case templates: the functions f of q6 ------------------------------------------
+
+
+def _cubic(t: torch.Tensor) -> torch.Tensor:
+    return t**3 - 2 * t
+
+
+def _bump(t: torch.Tensor) -> torch.Tensor:
+    return torch.exp(-(t**2)) * torch.cos(2 * t)
+
+
 # Every question from q2 on hands the answer tensors it must leave as they were: a student
 # who switches on requires_grad of the caller's tensor gets accumulated gradients on a second
 # call with the same tensor.
 QUESTIONS = declare(
     __name__, "autograd",
     Question(points=2, function="make_leaf", judge=_judge_leaf,
-             visible=[Case(([1, 2, 3],), "values = [1, 2, 3]")]),
+             visible=[Case(([1, 2, 3],), "values = [1, 2, 3]")],
+             draws=[Case(([0.5, -2.0, 4.25, 10.0],)), Case(([7],)),
+                    Case(([[1, 2], [3, 4]],)), Case(([-1.5, 0, 2],))]),
     Question(points=2, function="grad_of_dot", judge=_gradient_judge(), keeps_inputs=True,
              explain=_explain,
              visible=[Case((torch.arange(4.0),), "x = torch.arange(4.0)"),
                       Case((torch.tensor([1.5, -2.0, 0.5], dtype=torch.float64),),
-                           "x = torch.tensor([1.5, -2., 0.5], dtype=torch.float64)")]),
+                           "x = torch.tensor([1.5, -2., 0.5], dtype=torch.float64)")],
+             draws=[Case((vector(5, seed=21),)),
+                    Case((vector(3, seed=22, dtype=torch.float64),)),
+                    Case((torch.tensor([-2.5]),))]),
     Question(points=2, function="mean_square_grad", judge=_gradient_judge("mean"),
              keeps_inputs=True, explain=_explain,
              visible=[Case((torch.tensor([10.0, 20.0, 30.0, 40.0], dtype=torch.float64),),
-                           "x = torch.tensor([10., 20., 30., 40.], dtype=torch.float64)")]),
+                           "x = torch.tensor([10., 20., 30., 40.], dtype=torch.float64)")],
+             draws=[Case((vector(6, seed=31),)),
+                    Case((vector(3, seed=32, dtype=torch.float64),)),
+                    Case((torch.tensor([4.0]),))]),
     Question(points=2, function="elementwise_grad", judge=_gradient_judge("sum"),
              keeps_inputs=True, explain=_explain,
-             visible=[Case((torch.arange(4.0),), "x = torch.arange(4.0)")]),
+             visible=[Case((torch.arange(4.0),), "x = torch.arange(4.0)")],
+             draws=[Case((vector(7, seed=41),)),
+                    Case((vector(2, seed=42, dtype=torch.float64),))]),
     Question(points=2, function="two_input_grads", judge=_judge_two_inputs, keeps_inputs=True,
              explain=_explain,
              visible=[Case((torch.tensor([10.0, -1.0], dtype=torch.float64),
                             torch.tensor([20.0, 3.0], dtype=torch.float64)),
                            "a = torch.tensor([10., -1.], dtype=torch.float64), "
-                           "b = torch.tensor([20., 3.], dtype=torch.float64)")]),
+                           "b = torch.tensor([20., 3.], dtype=torch.float64)")],
+             draws=[Case((torch.tensor([10.0, 20.0]), torch.tensor([30.0, 40.0]))),
+                    Case((vector(6, seed=51).reshape(2, 3),
+                          vector(6, seed=52).reshape(2, 3)))]),
     Question(points=2, function="derivative", judge=_judge_derivative, keeps_inputs=True,
              call=_call_through_f, explain=_explain,
              visible=[Case((torch.sin, torch.linspace(-3, 3, 7, dtype=torch.float64)),
                            "f = torch.sin, xs = torch.linspace(-3, 3, 7, dtype=torch.float64)"),
                       Case((torch.tanh, torch.tensor([-1.0, 0.5, 2.0])),
-                           "f = torch.tanh, xs = torch.tensor([-1., 0.5, 2.])")]),
+                           "f = torch.tanh, xs = torch.tensor([-1., 0.5, 2.])")],
+             draws=[Case((_cubic, vector(5, seed=61, dtype=torch.float64))),
+                    Case((torch.tanh, vector(4, seed=62))),
+                    Case((_bump, torch.linspace(-2, 2, 9, dtype=torch.float64)))]),
 )

@@ -28,6 +28,7 @@ from course_helpers.compare import (
     type_name,
 )
 from course_helpers.i18n import Message, msg
+from course_helpers.lessons.inputs import vector
 from course_helpers.question import Case, Question, declare
 
 # ---- a picture for the lesson ------------------------------------------------------------
@@ -301,31 +302,54 @@ def _judge_device(result: object, case: Case, expected: dict) -> Message | None:
     return msg("tensors.diag.wrong_device", expected=device, actual=actual)
 
 
+# ---- hidden-case templates ---------------------------------------------------------------
+
+
+def _with_zeros(values: torch.Tensor, positions: list[int]) -> torch.Tensor:
+    flat = values.clone().view(-1)
+    flat[positions] = 0
+    return flat.view(values.shape)
+
+
 # ---- the questions -----------------------------------------------------------------------
 
 QUESTIONS = declare(
     __name__, "tensors",
     Question(points=2, function="make_grid", judge=_judge_grid,
              explain=_explain_view_error,
-             visible=[Case((3,), "n = 3")]),
+             visible=[Case((3,), "n = 3")],
+             draws=[Case((4,)), Case((1,)), Case((6,))]),
     Question(points=2, function="to_float64_column", judge=_judge_float64_column,
              explain=_explain_view_error,
-             visible=[Case(([1, 2, 3],), "values = [1, 2, 3]")]),
+             visible=[Case(([1, 2, 3],), "values = [1, 2, 3]")],
+             draws=[Case(([-3, 0, 12, 7, 5],)), Case(([2.5, -1.0],)), Case(([10],))]),
     Question(points=2, function="rest_and_last", judge=_judge_rest_and_last,
              keeps_inputs=True, explain=_explain_view_error,
-             visible=[Case((torch.arange(10.0),), "x = torch.arange(10.0)")]),
+             visible=[Case((torch.arange(10.0),), "x = torch.arange(10.0)")],
+             draws=[Case((vector(6, seed=301),)),
+                    Case((vector(3, seed=302, dtype=torch.float64),)),
+                    Case((torch.tensor([4, -1, 9, 2]),)), Case((torch.tensor([5.0, 6.0]),))]),
     Question(points=2, function="positives_mean", judge=_judge_positives_mean,
              keeps_inputs=True, explain=_explain_view_error,
              visible=[Case((torch.tensor([-2.0, 0.0, 1.0, 3.0, 0.0, -1.0]),),
-                           "x = torch.tensor([-2.0, 0.0, 1.0, 3.0, 0.0, -1.0])")]),
+                           "x = torch.tensor([-2.0, 0.0, 1.0, 3.0, 0.0, -1.0])")],
+             draws=[Case((_with_zeros(vector(8, seed=401), [1, 6]),)),
+                    Case((_with_zeros(vector(12, seed=402, dtype=torch.float64), [0, 5, 7]
+                                      ).view(3, 4),)),
+                    Case((torch.tensor([0.0, 5.0, -5.0, 2.0]),))]),
     Question(points=2, function="column", judge=_judge_column,
              keeps_inputs=True, explain=_explain_view_error,
              visible=[Case((torch.arange(6.0).view(2, 3).T,),
-                           "x = torch.arange(6.0).view(2, 3).T")]),
+                           "x = torch.arange(6.0).view(2, 3).T")],
+             draws=[Case((vector(5, seed=501, dtype=torch.float64),)),
+                    Case((torch.arange(12).view(3, 4),)),
+                    Case((vector(12, seed=502).view(3, 4).T,)),
+                    Case((vector(24, seed=503).view(2, 3, 4).permute(2, 0, 1),))]),
     # The visible and the hidden cases simulate a machine without and one with CUDA: on a
     # machine without a GPU, a device hard-coded to cpu would pass a check on the real one.
     Question(points=2, function="pick_device", judge=_judge_device,
              call=_with_simulated_cuda, explain=_explain_device_error, repeat=False,
              visible=[Case((), "torch.cuda.is_available() → False", extra={"cuda": False}),
-                      Case((), "torch.cuda.is_available() → True", extra={"cuda": True})]),
+                      Case((), "torch.cuda.is_available() → True", extra={"cuda": True})],
+             draws=[Case((), extra={"cuda": True}), Case((), extra={"cuda": False})]),
 )
