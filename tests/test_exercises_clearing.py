@@ -29,7 +29,7 @@ QUESTIONS = {q.key.split(".")[-1]: q for q in ex.QUESTIONS}
 
 def test_there_are_four_questions_with_hidden_cases():
     assert [q.name for q in ex.QUESTIONS] == [f"ex.q{n}" for n in range(1, 5)]
-    assert all(len(q.hidden) >= 3 for q in ex.QUESTIONS)
+    assert all(len(q.draws) >= 3 for q in ex.QUESTIONS)
     assert all(q.key.startswith("clearing.") for q in ex.QUESTIONS)
 
 
@@ -91,7 +91,7 @@ def test_never_cleared_gradient_is_the_running_sum():
 @pytest.mark.parametrize("name", ["q2", "q3"])
 def test_every_wrong_path_differs_from_the_right_one(name):
     question = QUESTIONS[name]
-    for case in [*question.visible, *question.hidden]:
+    for case in [*question.visible, *question.draws]:
         expected = question.expect(case)
         right = expected["path"]
         wrong = {m["key"]: m["path"] for m in expected["mistakes"]}
@@ -905,7 +905,7 @@ def test_q4_unscaled_reports_k():
 
 def test_q4_unscaled_passes_only_where_k_is_one():
     # With k = 1 there is nothing to scale: the hidden case with k = 1 must not be the failure.
-    k_one = [c for c in ex.q4.hidden if c.args[3] == 1]
+    k_one = [c for c in ex.q4.draws if c.args[3] == 1]
     assert k_one
     judged = ex.q4.judge(q4_unscaled(*k_one[0].args), k_one[0], ex.q4.expect(k_one[0]))
     assert judged is None

@@ -43,7 +43,7 @@ def _grad_mode_on():
 def test_there_are_six_questions():
     assert [q.name for q in ex.QUESTIONS] == [f"ex.q{n}" for n in range(1, 7)]
     assert [q.key for q in ex.QUESTIONS] == [f"nograd.q{n}" for n in range(1, 7)]
-    assert all(q.hidden and q.points == 2 for q in ex.QUESTIONS)
+    assert all(q.draws and q.points == 2 for q in ex.QUESTIONS)
 
 
 def test_every_lesson_specific_key_exists():

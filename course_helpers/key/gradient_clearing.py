@@ -1,5 +1,5 @@
-"""Lesson 03 (gradient accumulation and clearing): reference solutions, hidden cases and
-expected results.
+"""Lesson 03 (gradient accumulation and clearing): reference solutions and expected results.
+The templates of the hidden cases live with the questions, in the lesson module.
 
 Every expected path is gradient descent simulated in float64 from the update rule
 (``w ← w − lr·∇f``) by :mod:`course_helpers.key.paths`, never by running a reference solution.
@@ -12,7 +12,6 @@ import torch
 
 from course_helpers.key import Answer, answers
 from course_helpers.key.paths import descent, mistake
-from course_helpers.lessons.inputs import vector
 from course_helpers.question import Case
 
 # ---- reference solutions: the solution cells, word for word (shown by ``solution()``) ----
@@ -139,33 +138,9 @@ def _expect_microbatch(case: Case) -> dict:
     return {"grad": full, "mistakes": mistakes}
 
 
-def _data(n: int, d: int, seed: int, dtype: torch.dtype = torch.float32
-          ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    x = vector(n * d, seed=seed, dtype=dtype).reshape(n, d)
-    y = vector(n, seed=seed + 1, dtype=dtype)
-    w = vector(d, seed=seed + 2, dtype=dtype, scale=1.0)
-    return x, y, w
-
-
 ANSWERS = answers(
-    Answer(grads_after_each_backward, _expect_accumulating,
-           hidden=[Case((vector(4, seed=301), 4)),
-                   Case((vector(3, seed=302, dtype=torch.float64), 2)),
-                   Case((torch.tensor(-1.5), 5)),
-                   Case((vector(2, seed=303), 1))]),
-    Answer(descend, _expect_path(_square_grad),
-           hidden=[Case((-3.5, 0.1, 20)),
-                   Case((2.0, 0.9, 12)),     # oscillates around the minimum
-                   Case((0.5, 1.05, 10)),    # diverges
-                   Case((10.0, 0.001, 50))]),
-    Answer(train_sgd, _expect_path(_bowl_grad),
-           hidden=[Case((torch.tensor([1.0, -2.0], dtype=torch.float64), 0.1, 8)),
-                   Case((torch.tensor([-0.3, 0.8]), 0.3, 6)),
-                   Case((torch.tensor([2.0, 1.0]), 0.05, 30)),
-                   Case((vector(2, seed=311), 0.2, 4))]),
-    Answer(microbatch_grad, _expect_microbatch,
-           hidden=[Case((*_data(8, 3, seed=321), 4)),
-                   Case((*_data(12, 2, seed=324, dtype=torch.float64), 2)),
-                   Case((*_data(10, 2, seed=327), 5)),
-                   Case((*_data(4, 3, seed=330), 1))]),
+    Answer(grads_after_each_backward, _expect_accumulating),
+    Answer(descend, _expect_path(_square_grad)),
+    Answer(train_sgd, _expect_path(_bowl_grad)),
+    Answer(microbatch_grad, _expect_microbatch),
 )

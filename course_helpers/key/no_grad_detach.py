@@ -1,4 +1,5 @@
-"""Lesson 04 (no_grad and detach): reference solutions, hidden cases and expected results.
+"""Lesson 04 (no_grad and detach): reference solutions and expected results. The templates
+of the hidden cases live with the questions, in the lesson module.
 
 Expected values come from float64 formulas (``w * x``, ``w - lr * w.grad``) and, for the
 descent loop, from :mod:`course_helpers.key.paths`, never from running a reference solution.
@@ -12,8 +13,6 @@ import torch
 
 from course_helpers.key import Answer, answers
 from course_helpers.key.paths import descent, mistake
-from course_helpers.lessons.inputs import vector
-from course_helpers.lessons.no_grad_detach import Leaf, leaf, leaf_with_grad, mlp
 from course_helpers.question import Case
 
 # ---- reference solutions: the solution cells, word for word (shown by ``solution()``) ----
@@ -114,33 +113,10 @@ def _expect_descend(case: Case) -> dict:
 
 
 ANSWERS = answers(
-    Answer(predict, _expect_predict,
-           hidden=[Case((Leaf(vector(5, seed=411)), vector(5, seed=412))),
-                   Case((Leaf(vector(6, seed=413, dtype=torch.float64).reshape(2, 3)),
-                         vector(6, seed=414, dtype=torch.float64).reshape(2, 3))),
-                   Case((leaf(2.5), vector(4, seed=415)))]),
-    Answer(sgd_step_, _expect_sgd_step,
-           hidden=[Case((leaf_with_grad(vector(5, seed=421), vector(5, seed=422)), 0.05)),
-                   Case((leaf_with_grad(vector(6, seed=423, dtype=torch.float64).reshape(3, 2),
-                                        vector(6, seed=424, dtype=torch.float64).reshape(3, 2)),
-                         0.5)),
-                   Case((leaf_with_grad(torch.tensor([10.0, 3.0], dtype=torch.float64),
-                                        torch.tensor([20.0, 6.0], dtype=torch.float64)),
-                         0.001))]),
-    Answer(to_numpy, _expect_to_numpy,
-           hidden=[Case((Leaf(vector(4, seed=431, dtype=torch.float64)),)),
-                   Case((Leaf(vector(6, seed=432).reshape(2, 3)),)),
-                   Case((leaf(-1.5),)),
-                   Case((Leaf(vector(3, seed=433), requires_grad=False),))]),
-    Answer(independent_copy, _expect_copy,
-           hidden=[Case((Leaf(vector(5, seed=441)),)),
-                   Case((Leaf(vector(6, seed=442, dtype=torch.float64).reshape(3, 2)),)),
-                   Case((leaf(7.0),))]),
-    Answer(freeze_first_layer_, _expect_freeze,
-           hidden=[Case((mlp((2, 3, 3, 1), seed=452),)),
-                   Case((mlp((4, 2, 1), seed=453, bias=False),))]),
-    Answer(descend, _expect_descend,
-           hidden=[Case((torch.tensor(10.0, dtype=torch.float64), 0.001, 3)),
-                   Case((vector(5, seed=461), 0.05, 10)),
-                   Case((vector(6, seed=462, dtype=torch.float64).reshape(2, 3), 0.2, 6))]),
+    Answer(predict, _expect_predict),
+    Answer(sgd_step_, _expect_sgd_step),
+    Answer(to_numpy, _expect_to_numpy),
+    Answer(independent_copy, _expect_copy),
+    Answer(freeze_first_layer_, _expect_freeze),
+    Answer(descend, _expect_descend),
 )

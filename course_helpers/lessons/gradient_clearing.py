@@ -4,7 +4,7 @@ The expected gradients and paths, and the path each typical mistake produces (a 
 is never cleared, a second ``step()`` with the same gradient, an update with the wrong sign, a
 list that holds one tensor many times), come from the lesson's check data, or from the answer
 key for a hidden case. A student's result that follows one of the known mistakes gets that
-mistake named.
+mistake named. The templates the hidden cases are drawn from are declared with the questions.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from course_helpers.compare import (
 )
 from course_helpers.i18n import Message, msg
 from course_helpers.lessons import loops
+from course_helpers.lessons.inputs import vector
 from course_helpers.mistakes import first_wrong_step, matching
 from course_helpers.question import Case, Question, declare
 
@@ -145,7 +146,7 @@ def _judge_microbatch(result: object, case: Case, expected: dict) -> Message | N
 
 
 def _loop(points: int, function: str, judge: Callable[..., Message | None],
-          visible: list[Case]) -> Question:
+          visible: list[Case], draws: list[Case]) -> Question:
     """A question whose answer runs a loop of backward passes.
 
     Errors raised in the loop are explained in terms of clearing and updating, and a second
@@ -153,11 +154,21 @@ def _loop(points: int, function: str, judge: Callable[..., Message | None],
     gradient kept outside the function carries on where the first call stopped, like a
     training cell run twice. The tensors the function is given must come back unchanged (a
     leaf made of the caller's tensor itself would start the second call from where the first
-    one stopped).
+    one stopped). ``draws`` are the templates of the hidden cases.
     """
     return Question(points=points, function=function, judge=judge, visible=visible,
-                    repeat=False, again=True, keeps_inputs=True, explain=explain_loop_error,
+                    draws=draws, repeat=False, again=True, keeps_inputs=True,
+                    explain=explain_loop_error,
                     rename={"diag.state_kept": "clearing.diag.state_kept"})
+
+
+def _data(n: int, d: int, seed: int, dtype: torch.dtype = torch.float32
+          ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Inputs ``x``, ``y``, ``w`` of a micro-batch case: n rows of d features."""
+    x = vector(n * d, seed=seed, dtype=dtype).reshape(n, d)
+    y = vector(n, seed=seed + 1, dtype=dtype)
+    w = vector(d, seed=seed + 2, dtype=dtype, scale=1.0)
+    return x, y, w
 
 
 QUESTIONS = declare(
@@ -166,15 +177,27 @@ QUESTIONS = declare(
           [Case((torch.tensor([1.0, 2.0, 3.0]), 3),
                 "x = torch.tensor([1., 2., 3.]), times = 3"),
            Case((torch.tensor([0.5, -1.0], dtype=torch.float64), 2),
-                "x = torch.tensor([0.5, -1.], dtype=torch.float64), times = 2")]),
+                "x = torch.tensor([0.5, -1.], dtype=torch.float64), times = 2")],
+          [Case((vector(4, seed=301), 4)),
+           Case((vector(3, seed=302, dtype=torch.float64), 2)),
+           Case((torch.tensor(-1.5), 5)),
+           Case((vector(2, seed=303), 1))]),
     _loop(2, "descend", _path_judge("clearing.what.path"),
-          [Case((10.0, 0.01, 100), "w0 = 10.0, lr = 0.01, steps = 100")]),
+          [Case((10.0, 0.01, 100), "w0 = 10.0, lr = 0.01, steps = 100")],
+          [Case((-3.5, 0.1, 20)),
+           Case((2.0, 0.9, 12)),     # oscillates around the minimum
+           Case((0.5, 1.05, 10)),    # diverges
+           Case((10.0, 0.001, 50))]),
     _loop(2, "train_sgd", _path_judge("clearing.what.params_path"),
           [Case((torch.tensor([0.5, 0.5]), 0.01, 3),
                 "params_init = torch.tensor([0.5, 0.5]), lr = 0.01, steps = 3"),
            Case((torch.tensor([1.0, -0.5], dtype=torch.float64), 0.1, 4),
                 "params_init = torch.tensor([1., -0.5], dtype=torch.float64), lr = 0.1, "
-                "steps = 4")]),
+                "steps = 4")],
+          [Case((torch.tensor([1.0, -2.0], dtype=torch.float64), 0.1, 8)),
+           Case((torch.tensor([-0.3, 0.8]), 0.3, 6)),
+           Case((torch.tensor([2.0, 1.0]), 0.05, 30)),
+           Case((vector(2, seed=311), 0.2, 4))]),
     _loop(2, "microbatch_grad", _judge_microbatch,
           [Case((torch.arange(12.0).reshape(6, 2),
                  torch.tensor([1.0, 0.0, 2.0, 1.0, 3.0, 2.0]), torch.tensor([0.5, -0.5]), 3),
@@ -186,5 +209,9 @@ QUESTIONS = declare(
                  torch.tensor([1.0, 0.5], dtype=torch.float64), 2),
                 "x = torch.arange(8.0, dtype=torch.float64).reshape(4, 2) / 4, "
                 "y = torch.tensor([1., -1., 0.5, 2.], dtype=torch.float64), "
-                "w = torch.tensor([1., 0.5], dtype=torch.float64), k = 2")]),
+                "w = torch.tensor([1., 0.5], dtype=torch.float64), k = 2")],
+          [Case((*_data(8, 3, seed=321), 4)),
+           Case((*_data(12, 2, seed=324, dtype=torch.float64), 2)),
+           Case((*_data(10, 2, seed=327), 5)),
+           Case((*_data(4, 3, seed=330), 1))]),
 )

@@ -35,6 +35,7 @@ from course_helpers.compare import (
 )
 from course_helpers.diagnose import explain_error, scale_factor
 from course_helpers.i18n import Message, msg
+from course_helpers.lessons.inputs import vector
 from course_helpers.lessons.loops import explain_loop_error
 from course_helpers.mistakes import matching
 from course_helpers.question import Case, Question, declare
@@ -382,30 +383,50 @@ QUESTIONS = declare(
     Question(points=2, function="predict", judge=_judge_predict, keeps_inputs=True,
              visible=[Case((leaf([1.0, 2.0, 3.0]), torch.tensor([4.0, 5.0, 6.0])),
                            "w = torch.tensor([1., 2., 3.], requires_grad=True), "
-                           "x = torch.tensor([4., 5., 6.])")]),
+                           "x = torch.tensor([4., 5., 6.])")],
+             draws=[Case((Leaf(vector(5, seed=411)), vector(5, seed=412))),
+                    Case((Leaf(vector(6, seed=413, dtype=torch.float64).reshape(2, 3)),
+                          vector(6, seed=414, dtype=torch.float64).reshape(2, 3))),
+                    Case((leaf(2.5), vector(4, seed=415)))]),
     Question(points=2, function="sgd_step_", judge=_judge_sgd_step, explain=_explain_sgd_step,
              rename={"diag.inplace_leaf": "nograd.inplace_outside_no_grad"},
              visible=[Case((leaf_with_grad(torch.tensor([10.0, -4.0, 2.5]),
                                            torch.tensor([20.0, -8.0, 5.0])), 0.1),
                            "w = torch.tensor([10., -4., 2.5], requires_grad=True), "
-                           "w.grad = tensor([20., -8., 5.]), lr = 0.1")]),
+                           "w.grad = tensor([20., -8., 5.]), lr = 0.1")],
+             draws=[Case((leaf_with_grad(vector(5, seed=421), vector(5, seed=422)), 0.05)),
+                    Case((leaf_with_grad(vector(6, seed=423, dtype=torch.float64).reshape(3, 2),
+                                         vector(6, seed=424, dtype=torch.float64).reshape(3, 2)),
+                          0.5)),
+                    Case((leaf_with_grad(torch.tensor([10.0, 3.0], dtype=torch.float64),
+                                         torch.tensor([20.0, 6.0], dtype=torch.float64)),
+                          0.001))]),
     Question(points=2, function="to_numpy", judge=_judge_to_numpy,
              visible=[Case((leaf([10.0, 20.0]),),
                            "t = torch.tensor([10., 20.], requires_grad=True)"),
                       Case((leaf([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], dtype=torch.float64),),
                            "t = torch.tensor([[1., 2., 3.], [4., 5., 6.]], "
-                           "dtype=torch.float64, requires_grad=True)")]),
+                           "dtype=torch.float64, requires_grad=True)")],
+             draws=[Case((Leaf(vector(4, seed=431, dtype=torch.float64)),)),
+                    Case((Leaf(vector(6, seed=432).reshape(2, 3)),)),
+                    Case((leaf(-1.5),)),
+                    Case((Leaf(vector(3, seed=433), requires_grad=False),))]),
     Question(points=2, function="independent_copy", judge=_judge_copy,
              visible=[Case((leaf([10.0, 20.0], dtype=torch.float64),),
                            "t = torch.tensor([10., 20.], dtype=torch.float64, "
-                           "requires_grad=True)")]),
+                           "requires_grad=True)")],
+             draws=[Case((Leaf(vector(5, seed=441)),)),
+                    Case((Leaf(vector(6, seed=442, dtype=torch.float64).reshape(3, 2)),)),
+                    Case((leaf(7.0),))]),
     Question(points=2, function="freeze_first_layer_", judge=_judge_freeze,
              explain=_explain_freeze,
              visible=[Case((mlp((3, 4, 1), seed=451),),
                            "model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 1))"),
                       Case((mlp((2, 3, 1), seed=454, bias=False),),
                            "model = nn.Sequential(nn.Linear(2, 3, bias=False), nn.Tanh(), "
-                           "nn.Linear(3, 1, bias=False))")]),
+                           "nn.Linear(3, 1, bias=False))")],
+             draws=[Case((mlp((2, 3, 3, 1), seed=452),)),
+                    Case((mlp((4, 2, 1), seed=453, bias=False),))]),
     Question(points=2, function="descend", judge=_judge_descend, explain=_explain_descend,
              rename={"diag.inplace_leaf": "nograd.inplace_outside_no_grad"},
              visible=[Case((torch.tensor([10.0, -4.0]), 0.1, 4),
@@ -413,5 +434,8 @@ QUESTIONS = declare(
                       Case((torch.tensor([[1.0, -2.0], [0.5, 3.0]], dtype=torch.float64),
                             0.2, 3),
                            "w0 = torch.tensor([[1., -2.], [0.5, 3.]], dtype=torch.float64), "
-                           "lr = 0.2, steps = 3")]),
+                           "lr = 0.2, steps = 3")],
+             draws=[Case((torch.tensor(10.0, dtype=torch.float64), 0.001, 3)),
+                    Case((vector(5, seed=461), 0.05, 10)),
+                    Case((vector(6, seed=462, dtype=torch.float64).reshape(2, 3), 0.2, 6))]),
 )
