@@ -32,7 +32,7 @@ from tests.questionkit import (
 def test_there_are_four_questions():
     assert [q.name for q in ex.QUESTIONS] == [f"ex.q{n}" for n in range(1, 5)]
     assert [q.key for q in ex.QUESTIONS] == [f"optim.q{n}" for n in range(1, 5)]
-    assert all(q.hidden and q.points == 2 for q in ex.QUESTIONS)
+    assert all(q.draws and q.points == 2 for q in ex.QUESTIONS)
 
 
 def test_every_lesson_specific_key_exists():
@@ -62,7 +62,7 @@ OPTIMIZING = {"ex.q1": key.SGD, "ex.q2": key.MOMENTUM, "ex.q3": key.ADAGRAD}
 @pytest.mark.parametrize("question", ex.QUESTIONS[:3], ids=lambda q: q.name)
 def test_float64_formulas_agree_with_torch_optim_on_every_case(question):
     optimizing = OPTIMIZING[question.name]
-    for case in [*question.visible, *question.hidden]:
+    for case in [*question.visible, *question.draws]:
         training = case.args[0]
         reference = ex.optimizer_trajectory(optimizing.builtin, training, dtype=torch.float64)
         assert reference.failure is None
@@ -76,7 +76,7 @@ def test_float64_formulas_agree_with_torch_optim_on_every_case(question):
 @pytest.mark.parametrize("question", ex.QUESTIONS[:3], ids=lambda q: q.name)
 def test_every_mistake_changes_the_path_of_some_case(question):
     optimizing = OPTIMIZING[question.name]
-    cases = [*question.visible, *question.hidden]
+    cases = [*question.visible, *question.draws]
     for mistake in (*key.COMMON_MISTAKES, *optimizing.mistakes):
         if mistake.key == "optim.shared_state" and question is ex.q1:
             continue  # plain SGD keeps no state
@@ -93,7 +93,7 @@ def test_every_mistake_changes_the_path_of_some_case(question):
 @pytest.mark.parametrize("question", ex.QUESTIONS[:3], ids=lambda q: q.name)
 def test_the_mistakes_are_data_in_the_order_they_are_tried(question):
     optimizing = OPTIMIZING[question.name]
-    for case in [*question.visible, *question.hidden]:
+    for case in [*question.visible, *question.draws]:
         training = case.args[0]
         runnable = [m.key for m in (*key.COMMON_MISTAKES, *optimizing.mistakes)
                     if key.simulate(training, optimizing.rule, **m.settings) is not None]

@@ -416,7 +416,7 @@ def _judge_resume(result: object, case: Case, expected: dict) -> Message | None:
                expected=_values_text(found.want), actual=_values_text(found.got))
 
 
-# ---- the visible cases (the key builds its hidden ones the same way) ----------------------
+# ---- the cases: visible ones, and the templates hidden ones are drawn from ---------------
 
 
 def param(start: Any, weight: Any, target: Any = 0.0, dtype: torch.dtype = torch.float32
@@ -471,11 +471,28 @@ def bowl(weight: Any, target: Any = 0.0, *, like: torch.Tensor) -> Bowl:
                 torch.as_tensor(target, dtype=torch.float64).expand(shape).clone())
 
 
+def _same_shapes(seed: int, dtype: torch.dtype = torch.float32) -> tuple[Group, ...]:
+    """Three parameters of one shape: a buffer shared between them still runs."""
+    return groups(((random_param((2, 3), seed, dtype), random_param((2, 3), seed + 10, dtype)),
+                   {"lr": 0.03}),
+                  ((random_param((2, 3), seed + 20, dtype),), {}))
+
+
+def _random_bowl(like: torch.Tensor, seed: int) -> Bowl:
+    """A reproducible random bowl of the shape of ``like``."""
+    n, shape = trusted.numel(like), trusted.shape(like)
+    return Bowl((vector(n, seed=seed, dtype=torch.float64, scale=0.5) + 1.0).reshape(shape),
+                vector(n, seed=seed + 1, dtype=torch.float64, scale=1.0).reshape(shape))
+
+
 # The classroom's bowl w0**2 + 2 * w1**2 from [0.5, 0.5].
 _SEED_W = (param([0.5, 0.5], [1.0, 2.0]),)
 _SEED_LABEL = "w = [0.5, 0.5], loss = w[0]**2 + 2*w[1]**2, "
 _MIXED_LABEL = "[{'params': [a (3,), b (2, 2)]}, {'params': [c ()], 'lr': 0.2}], "
 _W_SEED = torch.tensor([0.5, 0.5])
+# The hidden cases' starting points for q4.
+_W_HIDDEN = (vector(5, seed=810), vector(6, seed=820, dtype=torch.float64).reshape(2, 3),
+             torch.tensor(2.5), vector(4, seed=840))
 
 QUESTIONS = declare(
     __name__, "optim",
@@ -488,6 +505,12 @@ QUESTIONS = declare(
                       _MIXED_LABEL + "lr = 0.05, 25 steps"),
                  Case((Training(mixed(510), {"lr": 0.05}, 10, closure=True),),
                       "optimizer.step(closure), " + _MIXED_LABEL + "lr = 0.05, 10 steps"),
+             ], draws=[
+                 Case((Training(mixed(520, torch.float64), {"lr": 0.08}, 30),)),
+                 Case((Training(_same_shapes(530), {"lr": 0.1}, 20, closure=True),)),
+                 Case((Training(groups(((random_param((4, 2), 540),), {"lr": 0.01}),
+                                       ((random_param((5,), 550),), {"lr": 0.3})),
+                                {"lr": 0.1}, 15, backward_once=True),)),
              ]),
     Question(points=2, function="MomentumSGD", judge=_optimizer_judge("torch.optim.SGD"),
              call=_driver("MomentumSGD"), repeat=False, visible=[
@@ -502,6 +525,16 @@ QUESTIONS = declare(
                  Case((Training(mixed(600), momentum(0.05, 0.9, 0.5, 0.1), 25),),
                       _MIXED_LABEL + "lr=0.05, momentum=0.9, dampening=0.5, "
                       "weight_decay=0.1, 25 steps"),
+             ], draws=[
+                 Case((Training(_same_shapes(620), momentum(0.05, 0.5, 0.3, 0.0), 20),)),
+                 Case((Training(mixed(610, torch.float64), momentum(0.03, 0.8, 0.0, 0.2), 30),)),
+                 Case((Training(_same_shapes(630), momentum(0.02, 0.7, 0.0, 0.5), 20,
+                                closure=True),)),
+                 Case((Training(mixed(640), momentum(0.05, 0.0, 0.0, 0.3), 15),)),
+                 Case((Training(groups(((random_param((6,), 650),),
+                                        {"lr": 0.05, "momentum": 0.9}),
+                                       ((random_param((3,), 660),), {})),
+                                momentum(0.02, 0.3, 0.1, 0.05), 10, backward_once=True),)),
              ]),
     Question(points=2, function="CustomAdagrad", judge=_optimizer_judge("torch.optim.Adagrad"),
              call=_driver("CustomAdagrad"), repeat=False, visible=[
@@ -510,6 +543,16 @@ QUESTIONS = declare(
                  Case((Training(mixed(700), adagrad(0.1, 0.05, 0.1, 0.5, 0.01), 25),),
                       _MIXED_LABEL + "lr=0.1, lr_decay=0.05, weight_decay=0.1, "
                       "initial_accumulator_value=0.5, eps=0.01, 25 steps"),
+             ], draws=[
+                 Case((Training(_same_shapes(720), adagrad(0.1, 0.0, 0.0, 0.0, 1e-10), 20),)),
+                 Case((Training(mixed(710, torch.float64), adagrad(0.2, 0.1, 0.0, 0.1, 0.1),
+                                30),)),
+                 Case((Training(_same_shapes(730), adagrad(0.05, 0.2, 0.3, 1.0, 1e-3), 20,
+                                closure=True),)),
+                 Case((Training(groups(((random_param((5,), 740),),
+                                        {"lr": 0.3, "lr_decay": 0.5}),
+                                       ((random_param((2, 2), 750),), {})),
+                                adagrad(0.1, 0.0, 0.0, 0.2, 1e-10), 10),)),
              ]),
     Question(points=2, function="resume_training", judge=_judge_resume, repeat=False,
              keeps_inputs=True, visible=[
@@ -517,5 +560,15 @@ QUESTIONS = declare(
               bowl([1.0, 2.0], like=_W_SEED), 10, 4),
              "make_optimizer = lambda params: torch.optim.SGD(params, lr=0.05, "
              "momentum=0.9), w0 = torch.tensor([0.5, 0.5]), "
-             "loss_fn = lambda w: w[0]**2 + 2*w[1]**2, steps = 10, pause = 4")]),
+             "loss_fn = lambda w: w[0]**2 + 2*w[1]**2, steps = 10, pause = 4")], draws=[
+        Case((Recipe(torch.optim.Adagrad, {"lr": 0.1}), _W_HIDDEN[0],
+              _random_bowl(_W_HIDDEN[0], 811), 12, 5)),
+        Case((Recipe(torch.optim.Adam, {"lr": 0.05}), _W_HIDDEN[1],
+              _random_bowl(_W_HIDDEN[1], 821), 10, 3)),
+        Case((Recipe(torch.optim.SGD, {"lr": 0.1, "momentum": 0.5, "dampening": 0.2,
+                                       "weight_decay": 0.1}), _W_HIDDEN[2],
+              bowl(1.5, -1.0, like=_W_HIDDEN[2]), 8, 6)),
+        Case((Recipe(torch.optim.RMSprop, {"lr": 0.01, "momentum": 0.5}), _W_HIDDEN[3],
+              _random_bowl(_W_HIDDEN[3], 841), 9, 1)),
+    ]),
 )

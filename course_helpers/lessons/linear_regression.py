@@ -19,6 +19,7 @@ from course_helpers import trusted
 from course_helpers.compare import Expect, check_structure, check_tuple, close, type_name
 from course_helpers.i18n import Message, msg
 from course_helpers.lessons import loops
+from course_helpers.lessons.inputs import vector
 from course_helpers.mistakes import matching
 from course_helpers.question import Case, Question, declare
 
@@ -291,24 +292,44 @@ def _judge_closed_form(result: object, case: Case, expected: dict) -> Message | 
 
 _SEED_X = torch.tensor([1.0, 2.0, 3.0])
 _SEED_Y = torch.tensor([2.0, 4.0, 6.0])
+# Noisy lines the hidden cases are drawn from.
+_NOISY_A = _line_data(20, slope=-1.5, intercept=0.5, noise=0.2, seed=611, high=2.0)
+_NOISY_B = _line_data(12, slope=3.0, intercept=-2.0, noise=0.3, seed=612, low=-1.0, high=1.0,
+                      dtype=torch.float64)
+_NOISY_C = _line_data(25, slope=0.8, intercept=1.0, noise=0.3, seed=613, high=6.0)
+
+
+def _column(data: tuple[torch.Tensor, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+    return data[0].reshape(-1, 1), data[1].reshape(-1, 1)
 
 
 QUESTIONS = declare(
     __name__, "regression",
     Question(points=2, function="mse", judge=_judge_mse, keeps_inputs=True, visible=[
         Case((torch.tensor([1.5, 3.0, 4.5]), _SEED_Y),
-             "pred = torch.tensor([1.5, 3.0, 4.5]), target = torch.tensor([2., 4., 6.])")]),
+             "pred = torch.tensor([1.5, 3.0, 4.5]), target = torch.tensor([2., 4., 6.])")],
+             draws=[Case((vector(7, seed=601), vector(7, seed=602))),
+                    Case((vector(5, seed=603, dtype=torch.float64),
+                          vector(5, seed=604, dtype=torch.float64))),
+                    Case((vector(4, seed=605).reshape(4, 1), vector(4, seed=606).reshape(4, 1))),
+                    Case((torch.tensor([3.0, -1.0]), torch.tensor([1.0, 2.0])))]),
+    # Drawn cases vary y only: the fixed lr converges or diverges with the scale of x (the
+    # loss's curvature), not of y.
     Question(points=2, function="train_by_hand", judge=_judge_by_hand, keeps_inputs=True,
-             explain=explain_loop_error, visible=[
+             explain=explain_loop_error, varied=(1,), visible=[
                  Case((_SEED_X, _SEED_Y, 0.1, 500),
                       "x = torch.tensor([1., 2., 3.]), y = torch.tensor([2., 4., 6.]), "
                       "lr = 0.1, epochs = 500"),
                  Case((*_line_data(10, slope=-1.0, intercept=2.0, noise=0.3, seed=621,
                                    high=8.0, dtype=torch.float64), 0.05, 1000),
                       "x, y = 10 noisy points around y = -x + 2, x in [0, 8), "
-                      "dtype=torch.float64, lr = 0.05, epochs = 1000")]),
+                      "dtype=torch.float64, lr = 0.05, epochs = 1000")],
+             draws=[Case((*_NOISY_A, 0.2, 400)),
+                    Case((*_NOISY_B, 0.3, 150)),
+                    Case((*_NOISY_C, 0.06, 400))]),
+    # As for q2: y (position 3) varies, x keeps the scale the fixed lr was chosen for.
     Question(points=2, function="train_with_module", judge=_judge_module, keeps_inputs=True,
-             call=_train_new_linear, explain=explain_loop_error, visible=[
+             call=_train_new_linear, explain=explain_loop_error, varied=(3,), visible=[
                  Case((0.5, -0.3, _SEED_X.reshape(-1, 1), _SEED_Y.reshape(-1, 1), 0.1, 500),
                       "model = nn.Linear(1, 1) (weight 0.5, bias -0.3), "
                       "x = torch.tensor([[1.], [2.], [3.]]), "
@@ -317,9 +338,16 @@ QUESTIONS = declare(
                      8, slope=1.5, intercept=-1.0, noise=0.3, seed=631, high=6.0)), 0.05, 800),
                       "model = nn.Linear(1, 1) (weight -0.5, bias 0.5), x, y = 8 noisy points "
                       "around y = 1.5x - 1 as columns of shape (8, 1), x in [0, 6), lr = 0.05, "
-                      "epochs = 800")]),
+                      "epochs = 800")],
+             draws=[Case((-0.7, 0.2, *_column(_NOISY_A), 0.2, 400)),
+                    Case((0.1, 0.9, *_column(_NOISY_C), 0.06, 400)),
+                    Case((1.0, 1.0, *_column(_line_data(16, slope=-0.4, intercept=2.5,
+                                                        noise=0.1, seed=614, low=-2.0,
+                                                        high=2.0)), 0.2, 200))]),
     Question(points=2, function="closed_form", judge=_judge_closed_form, keeps_inputs=True,
              visible=[
         Case(_line_data(10, slope=2.0, intercept=1.0, noise=0.5, seed=620, high=5.0),
-             "x, y = 10 noisy points around y = 2x + 1")]),
+             "x, y = 10 noisy points around y = 2x + 1")],
+             draws=[Case(_NOISY_A), Case(_NOISY_B), Case((_SEED_X, _SEED_Y)),
+                    Case((torch.tensor([0.0, 1.0]), torch.tensor([3.0, 1.0])))]),
 )
