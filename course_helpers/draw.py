@@ -27,13 +27,16 @@ def draw_cases(templates: Sequence[Any], seed: int | None,
     """The cases drawn from ``templates`` (:class:`~course_helpers.question.Case`) for ``seed``;
     the templates themselves when there is no seed. ``varied`` names the argument positions
     whose values change (all of them when None): a training loop's data may change where
-    its inputs must stay in the range its learning rate was chosen for."""
+    its inputs must stay in the range its learning rate was chosen for. A plain number is
+    drawn afresh only where ``varied`` names its position."""
     if seed is None:
         return list(templates)
     generator = torch.Generator().manual_seed(int(seed) % 2**63)
     drawn = []
     for case in templates:
-        args = tuple(_vary(arg, generator, 1) if varied is None or position in varied else arg
+        # A number named in ``varied`` (a starting point, say) is drawn afresh like a value.
+        args = tuple(_vary(arg, generator, 2 if varied is not None else 1)
+                     if varied is None or position in varied else arg
                      for position, arg in enumerate(case.args))
         drawn.append(dataclasses.replace(case, args=args, label=""))
     return drawn

@@ -651,7 +651,7 @@ def message_from_data(data: Any, depth: int = 0):
         raise Unreadable("message")
     key = data["key"]
     if key not in CATALOGUE:
-        return msg("judge.unknown_diagnosis", key=key[:80])
+        return msg("judge.unknown_diagnosis", name=key[:80])
     params: dict[str, Any] = {}
     for name, value in (data.get("params") or {}).items():
         if isinstance(value, dict):

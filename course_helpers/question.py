@@ -103,9 +103,10 @@ class Question:
     * ``keeps_inputs``: the answer must leave the tensors it is given as they were (no new
       values, no ``requires_grad`` switched on, no ``.grad`` stored), or a second call on
       the same tensors would start from what the first one left.
-    * ``draws``: the templates hidden cases are drawn from (:mod:`course_helpers.draw`);
-      without them, the answer key's hidden cases. ``varied``: the argument positions
-      whose values are drawn afresh (all of them by default).
+    * ``draws``: the templates hidden cases are drawn from (:mod:`course_helpers.draw`).
+      They are inputs only: what is expected of them comes from the answer key, which the
+      grading kernel does not have. ``varied``: the argument positions whose values are
+      drawn afresh (all of them by default).
     """
 
     points: int
@@ -236,11 +237,8 @@ class Question:
         return self.hidden_templates()
 
     def hidden_templates(self) -> Sequence[Case]:
-        """The cases hidden checks are drawn from: the lesson's, else the key's."""
-        if self.draws:
-            return self.draws
-        answer = self._answer()
-        return answer.hidden if answer is not None else ()
+        """The templates hidden cases are drawn from (the inputs, never what is expected)."""
+        return self.draws
 
     def draw(self, seed: int | None) -> list[Case]:
         """The hidden cases for ``seed`` (the grader's): fresh values, same shapes."""
@@ -373,7 +371,7 @@ class Question:
         return ShownText(source)
 
 
-_FROM_KEY = ("reference", "hidden", "expect", "solution")
+_FROM_KEY = ("reference", "expect", "solution")
 
 
 class _NoKey(Exception):

@@ -64,6 +64,21 @@ for pattern in ("solutions/*/*.ipynb", "submitted/*/*/*.ipynb", "source/*/*.ipyn
 print("reached:", reached)
 ''' + WRONG_Q2
 
+def _lookup_table() -> str:
+    """A table of every input q2 was ever checked on before inputs were drawn per submission
+    (the visible cases and the hidden templates, printed by an earlier submission) with the
+    right answers typed in: right on those, wrong on anything else."""
+    from course_helpers.lessons import autograd
+
+    question = autograd.QUESTIONS[1]
+    rows = {tuple(case.args[0].tolist()): (4 * case.args[0]).tolist()
+            for case in [*question.visible, *question.hidden_templates()]}
+    return (f"_TABLE = {rows!r}\n"
+            "def grad_of_dot(x):\n"
+            "    found = _TABLE.get(tuple(x.tolist()))\n"
+            "    return x if found is None else torch.tensor(found, dtype=x.dtype)\n")
+
+
 CHEATS = {
     "cheat_allclose": "import torch.testing\n"
                       "torch.allclose = lambda *a, **k: True\n"
@@ -94,6 +109,60 @@ CHEATS = {
                         + WRONG_Q2,
     "cheat_snoop": SNOOP,
     "cheat_proc": PROC,
+    # What the kernel shows can be forged: unregister the course's hooks, then make grade()
+    # display the pass marker.
+    "cheat_forged_marker": "import course_helpers.question as cq\n"
+                           "from IPython.display import display\n"
+                           "for event, hooks in get_ipython().events.callbacks.items():\n"
+                           "    hooks.clear()\n"
+                           "def forged(self, answer, *, hidden=False):\n"
+                           "    display({'text/plain': 'ok', 'text/html': '<b>ok</b>',\n"
+                           "             'application/vnd.course-helpers.check+json': {\n"
+                           "                 'question': self.name, 'key': self.key,\n"
+                           "                 'hidden': hidden, 'passed': True}}, raw=True)\n"
+                           "type.__setattr__(cq.Question, 'grade', forged)\n" + WRONG_Q2,
+    # Every later cell that mentions a check is replaced before it runs.
+    "cheat_run_cell": "from IPython.core.interactiveshell import InteractiveShell\n"
+                      "_run = InteractiveShell.run_cell\n"
+                      "def run_cell(self, raw_cell, *args, **kwargs):\n"
+                      "    if 'grade' in raw_cell or 'observe' in raw_cell:\n"
+                      "        raw_cell = 'None'\n"
+                      "    return _run(self, raw_cell, *args, **kwargs)\n"
+                      "InteractiveShell.run_cell = run_cell\n" + WRONG_Q2,
+    # A tracer that jumps over every judgement of the checks to their "correct" return.
+    "cheat_settrace": "import inspect, sys\n"
+                      "import course_helpers.question as cq\n"
+                      "_lines, _first = inspect.getsourcelines(cq.Question._verdict)\n"
+                      "_ok = _first + next(i for i, l in enumerate(_lines)\n"
+                      "                    if 'key = \"outcome.correct' in l)\n"
+                      "def tracer(frame, event, arg):\n"
+                      "    if frame.f_code is cq.Question._verdict.__code__:\n"
+                      "        def jump(frame, event, arg):\n"
+                      "            if event == 'line' and frame.f_lineno < _ok:\n"
+                      "                try:\n"
+                      "                    frame.f_lineno = _ok\n"
+                      "                except ValueError:\n"
+                      "                    pass\n"
+                      "            return jump\n"
+                      "        return jump\n"
+                      "    return None\n"
+                      "sys.settrace(tracer)\n"
+                      "import threading\n"
+                      "threading.settrace(tracer)\n" + WRONG_Q2,
+    # Read the answer key where the course package keeps it, and use its reference.
+    "cheat_key_file": "import importlib.util, os\n"
+                      "import course_helpers\n"
+                      "_path = os.path.join(os.path.dirname(course_helpers.__file__), 'key',\n"
+                      "                     'autograd.py')\n"
+                      "try:\n"
+                      "    _spec = importlib.util.spec_from_file_location('k', _path)\n"
+                      "    _key = importlib.util.module_from_spec(_spec)\n"
+                      "    _spec.loader.exec_module(_key)\n"
+                      "    grad_of_dot = _key.grad_of_dot\n"
+                      "except Exception as error:\n"
+                      "    print('no key:', type(error).__name__)\n"
+                      "    " + WRONG_Q2.replace("\n    ", "\n        "),
+    "cheat_lookup": _lookup_table(),
 }
 
 
@@ -194,7 +263,4 @@ def hand_in(course: Path, students: list[str] | None = None) -> None:
             data = content.encode() if isinstance(content, str) else content
             (folder / name).write_bytes(data)
 
-# An input transformer that deletes grade calls rewrites q2's test cell before any check can
-# run (the grader finds no pass marker: zero); the next check finds the transformer, removes
-# it and fails as tampered, so q3 scores zero as well.
-CLASS["cheat_input"] = (CLASS["cheat_input"][0], 8, None)
+

@@ -41,7 +41,7 @@ CHEATS: dict[str, tuple[str, str | None]] = {
         "exec(open(path).read())\n"),
     "looks up the hidden cases": (
         "def grad_of_dot(x):\n"
-        "    for case in ex.q2.hidden:\n"
+        "    for case in ex.q2.draws:\n"
         "        if case.args[0].shape == x.shape:\n"
         "            return ex.q2.expect(case)['grad'].to(x.dtype)\n"
         "    return 4 * x\n", None),

@@ -25,7 +25,7 @@ from course_helpers.classroom.mistakes_page import write_report
 from course_helpers.classroom.model import Classroom
 from course_helpers.classroom.worker import Limits
 from course_helpers.course import copy_course
-from tests.classroom_class import CLASS, LESSON, hand_in
+from tests.classroom_class import CHEATS, CLASS, LESSON, hand_in
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.notebook
@@ -33,8 +33,10 @@ pytestmark = pytest.mark.notebook
 LIMITS = Limits(cell_timeout=8, submission_timeout=60, memory_bytes=3 * 2**30)
 QUESTIONS = [f"q{n}" for n in range(1, 7)]
 FAILED = {name for name, (_, _, failure) in CLASS.items() if failure}
-TAMPERED_Q2 = {"cheat_allclose", "cheat_ast", "cheat_custom_exc", "cheat_grade", "cheat_helpers"}
-WRONG_Q2 = {"cheat_proc", "cheat_snoop", "edited_test", "stripped_test"}  # returns x, not 4x
+# Around the wrong answer ``return x`` (4x is right).
+CHEATING_Q2 = {name for name in CHEATS if name not in ("cheat_object", "cheat_subclass",
+                                                       "cheat_lookup")}
+WRONG_Q2 = {"edited_test", "stripped_test"}
 
 
 @pytest.fixture(scope="module")
@@ -114,18 +116,21 @@ def test_each_diagnosis_counts_the_students_the_ledger_records(graded):
 
 def test_the_report_knows_what_each_student_did(graded):
     numbers = report(graded)
-    # A cheat is named by the check it tampered with or by the grader's reading of the source
-    # (which takes precedence: it is what zeroed the cell); an honest wrong answer by its factor.
-    named = hits(numbers, "incorrect", "q2", "diag.tampered") | hits(
-        numbers, "incorrect", "q2", "grading.note.delegated")
+    # The judge names what each answer did, whatever the notebook tried: a cheat around a
+    # wrong answer is that wrong answer (×0.25), unless the grader's reading of the source
+    # zeroed it first (it reached the course's package or the interpreter's internals).
+    named = hits(numbers, "incorrect", "q2", "grading.note.delegated")
     scaled = hits(numbers, "incorrect", "q2", "diag.scaled")
-    assert TAMPERED_Q2 <= named and not named & scaled
-    assert {"edited_test", "stripped_test"} <= scaled and scaled | named >= WRONG_Q2
-    assert hits(numbers, "incorrect", "q2") == TAMPERED_Q2 | WRONG_Q2 | {
-        "cheat_input", "cheat_object", "cheat_subclass"}
-    assert hits(numbers, "incorrect", "q3", "diag.tampered") == {"cheat_input"}
-    assert hits(numbers, "incorrect", "q2", "report.diag.unproven") == {"cheat_input"}
+    assert not named & scaled
+    assert named | scaled == WRONG_Q2 | CHEATING_Q2 | {"cheat_lookup"}
+    assert {"edited_test", "stripped_test", "cheat_allclose", "cheat_ast", "cheat_custom_exc",
+            "cheat_input", "cheat_lookup"} <= scaled
+    assert {"cheat_grade", "cheat_helpers", "cheat_forged_marker", "cheat_key_file"} <= named
+    assert hits(numbers, "incorrect", "q2") == named | scaled | {"cheat_object",
+                                                                 "cheat_subclass"}
     assert hits(numbers, "incorrect", "q2", "compare.not_tensor") == {"cheat_object"}
+    # No cheat costs a right answer anything: q3 is right for every student who answered it.
+    assert hits(numbers, "incorrect", "q3") == set()
     for question in QUESTIONS:
         expected = {"blank"} | ({"deleted_cells"} if question == "q5" else set())
         assert hits(numbers, "not_attempted", question) == expected, question

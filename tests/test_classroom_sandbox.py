@@ -91,6 +91,31 @@ print(json.dumps({{
     assert set(seen["course_root"]) <= {"course_helpers", ".venv"}
 
 
+def test_the_kernel_has_no_answer_key(factory, home):
+    package = ROOT / "course_helpers"
+    key_file = package / "key" / "autograd.py"
+    assert key_file.is_file()  # the grader has it
+    seen = outcome(factory, home, f'''
+import os, importlib
+def load(name):
+    importlib.import_module(name)
+print(json.dumps({{
+    "key_file": attempt(lambda: open({str(key_file)!r}).read()),
+    "key_folder": os.listdir({str(package / "key")!r}),
+    "key_module": attempt(lambda: load("course_helpers.key.autograd")),
+    "write_key": attempt(lambda: open({str(package / "key" / "x.py")!r}, "w").write("x")),
+    "lesson": attempt(lambda: load("course_helpers.lessons.autograd")),
+    "hidden_grade": attempt(lambda: __import__("course_helpers.lessons.autograd",
+        fromlist=["q2"]).q2.evaluate(lambda x: 4 * x, hidden=True).status.value),
+}}))''')
+    assert seen["key_file"].startswith("denied")
+    assert seen["key_folder"] == []
+    assert seen["key_module"] == "denied: ModuleNotFoundError"
+    assert seen["write_key"].startswith("denied")
+    assert seen["lesson"] == "allowed"  # the lessons and their visible checks remain
+    assert seen["hidden_grade"] == "allowed: 'not_attempted'"
+
+
 def test_the_kernel_cannot_read_the_graders_files(factory, home, tmp_path):
     secret = tmp_path / "gradebook.db"
     secret.write_text("grades")

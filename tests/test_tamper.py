@@ -108,10 +108,10 @@ CHEATS: dict[str, tuple[str, list[str]]] = {
         ["ex.q3.evaluate"]),
     "Outcome.passed": ("ch.Outcome.passed = property(lambda self: True)",
                        ["course_helpers.outcome.Outcome.passed"]),
-    "no cases": ("ex.q3.visible = []\nex.q3.hidden = ()", ["ex.q3.visible", "ex.q3.hidden"]),
-    "cleared cases": ("ex.q3.visible.clear()\nex.q3.hidden.clear()",
-                      ["ex.q3.visible", "ex.q3.hidden"]),
-    "zeroed case inputs": ("for case in [*ex.q3.visible, *ex.q3.hidden]:\n"
+    "no cases": ("ex.q3.visible = []\nex.q3.draws = ()", ["ex.q3.visible", "ex.q3.draws"]),
+    "cleared cases": ("ex.q3.visible.clear()\nex.q3.draws.clear()",
+                      ["ex.q3.visible", "ex.q3.draws"]),
+    "zeroed case inputs": ("for case in [*ex.q3.visible, *ex.q3.draws]:\n"
                            "    case.args[0].zero_()", ["ex.q3.visible[0].args[0]"]),
     "sys.modules": ("sys.modules['course_helpers.compare'] = "
                     "types.ModuleType('course_helpers.compare')",
@@ -388,12 +388,11 @@ def test_question_fields_and_case_values_are_restored():
     visible, x = ex.q3.visible, ex.q3.visible[0].args[0]
     before = x.clone()
     ex.q3.judge = lambda result, case: None
-    ex.q3.hidden.clear()
+    ex.q3.draws.clear()
     x.zero_()
-    # The hidden cases are the answer key's: watched with it, under the question's name.
     changed = guard.verify(ex.q3) + guard.verify(answer_key(ex.q3.lesson, ex.q3.index))
-    assert {"ex.q3.judge", "ex.q3.hidden", "ex.q3.visible[0].args[0]"} <= set(changed)
-    assert ex.q3.visible is visible and len(ex.q3.hidden) == 3
+    assert {"ex.q3.judge", "ex.q3.draws", "ex.q3.visible[0].args[0]"} <= set(changed)
+    assert ex.q3.visible is visible and len(ex.q3.draws) == 3
     assert torch.equal(x, before) and ex.q3.judge is not None
     assert ex.q3.check(ex.q3.reference).passed
 

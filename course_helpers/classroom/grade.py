@@ -1,11 +1,11 @@
 """Grade a whole class: every submission of the chosen lessons, in parallel, safely.
 
 The steps, each in its own module: find the submissions and repair them (:mod:`intake`), grade
-each in a scratch course on a pool of workers (:mod:`pool`, :mod:`worker`), check that every
-passed test really ran its check (:mod:`proof`), and keep the result in the course's gradebook
-and ledger (:mod:`record`). A notebook cell that hangs past the time limit or kills its kernel
-is set aside (it raises an explanatory error instead) and the submission is graded again, so
-the student still gets the points the rest of the notebook earns.
+each in a scratch course on a pool of workers (:mod:`pool`, :mod:`worker`), where the judge
+decides each test cell from what the kernel observed (:mod:`judge`), and keep the result in the
+course's gradebook and ledger (:mod:`record`). A notebook cell that hangs past the time limit
+or kills its kernel is set aside (it raises an explanatory error instead) and the submission is
+graded again, so the student still gets the points the rest of the notebook earns.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any, TextIO
 
 import nbformat
 
-from course_helpers.classroom import cells, outcomes, pool, record, sandbox, static
+from course_helpers.classroom import cells, judge, outcomes, pool, record, sandbox, static
 from course_helpers.classroom.intake import read_submission
 from course_helpers.classroom.model import Classroom, LedgerEntry
 from course_helpers.classroom.progress import Progress
@@ -176,10 +176,6 @@ class _Run:
 
     def _graded(self, task: Task, graded: Graded, state: Pending, seconds: float) -> None:
         notes = list(state.notes)
-        if graded.unproven:
-            for grade_id in graded.unproven:
-                graded.cells[grade_id]["auto_score"] = 0.0
-            notes.append(msg("classroom.note.unproven", cells=", ".join(graded.unproven)))
         submitted = nbformat.read(task.notebook, as_version=4)
         delegated: dict[str, Message] = {}
         for question, use in static.delegations(task.lesson, submitted).items():
@@ -204,7 +200,7 @@ def _retry(task: Task, attempt: int) -> Task:
     work = Path(task.work)
     return Task(task.student, task.lesson, task.notebook, task.template_db,
                 str(work.with_name(f"{work.name.rsplit('-', 1)[0]}-{attempt}")),
-                task.course_id, task.limits, task.timestamp)
+                task.course_id, task.limits, task.timestamp, seed=task.seed)
 
 
 def _timestamp(folder: Path) -> str | None:
@@ -288,8 +284,10 @@ def _admit(run: _Run, student: str, lesson: str, folder: Path,
     ready.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(intake.notebook, ready)
     run.pending[(student, lesson)] = Pending(fingerprint, notes)
+    seed = judge.submission_seed(run.course.secret(), fingerprint, lesson)
     return [Task(student, lesson, str(ready), "", str(run.scratch / "work" / f"{student}-"
-                 f"{lesson}-1"), run.course.course_id, run.limits, _timestamp(folder))]
+                 f"{lesson}-1"), run.course.course_id, run.limits, _timestamp(folder),
+                 seed=seed)]
 
 
 def _row_from_ledger(student: str, lesson: str, entry: LedgerEntry) -> Row:

@@ -17,14 +17,13 @@ import copy
 import hashlib
 import hmac
 import re
-import secrets
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_output
+from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
 from course_helpers import plaindata
@@ -50,10 +49,6 @@ def questions_of(lesson: str) -> Sequence[Question]:
     return load(lesson_module(lesson)).QUESTIONS
 
 
-def new_secret() -> str:
-    return secrets.token_hex(32)
-
-
 def submission_seed(secret: str, digest: str, lesson: str) -> str:
     """The seed of one submission: the instructor's secret and the submission's content."""
     return hmac.new(secret.encode(), f"{lesson}\0{digest}".encode(), hashlib.sha256).hexdigest()
@@ -69,7 +64,7 @@ def test_number(cell: NotebookNode) -> int | None:
     return int(found.group(1)) if found and cell.cell_type == "code" else None
 
 
-class PlaceProbes(Preprocessor):
+class PlaceProbes(NbGraderPreprocessor):
     """Add after each test cell the cell that observes its question's answer."""
 
     lesson = Unicode("").tag(config=True)
@@ -98,7 +93,7 @@ class PlaceProbes(Preprocessor):
         return nb, resources
 
 
-class Judge(Preprocessor):
+class Judge(NbGraderPreprocessor):
     """Replace each test cell's outputs with the judge's verdict, then drop the probes."""
 
     lesson = Unicode("").tag(config=True)
@@ -136,7 +131,8 @@ class Judge(Preprocessor):
         else:
             reason = ""
         outcome = decide(question, observed, question_seed(self.seed, number), reason)
-        return outcome, {"question": question.name, "key": question.key, "hidden": True}
+        hidden = any(detail.key == "outcome.hidden_case" for detail in outcome.details)
+        return outcome, {"question": question.name, "key": question.key, "hidden": hidden}
 
 
 def _outputs(outcome: Outcome, marker: dict[str, Any]) -> list[NotebookNode]:
@@ -174,7 +170,8 @@ def decide(question: Question, observed: tuple[dict[str, Any], dict[str, Any]] |
         try:
             found = attempts[index][attempt]  # type: ignore[index]
         except (TypeError, IndexError, KeyError):
-            raise _Raised(msg("judge.not_observed")) from None
+            stopped = "judge.timed_out" if header.get("stopped") == "time" else "judge.not_observed"
+            raise _Raised(msg(stopped)) from None
         status = found.get("status") if isinstance(found, dict) else None
         if status == "not_attempted":
             raise _NotAttempted

@@ -2,13 +2,16 @@
 
 nbgrader fixes the folders (``submitted/``, ``autograded/``, ``feedback/``) and keeps scores
 in ``gradebook.db``; beside it the grading ledger (``.grading/<lesson>/<student>.json``)
-remembers which version of each submission was graded, how, and what went wrong. Every
-command reaches them through a :class:`Classroom`, so each path is spelled once.
+remembers which version of each submission was graded, how, and what went wrong, and the
+judge's secret (``.grading/judge-secret``), from which each submission's hidden inputs are
+drawn. Every command reaches them through a :class:`Classroom`, so each path is spelled once.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,6 +65,26 @@ class Classroom:
 
     def feedback_page(self, student: str, lesson: str) -> Path:
         return self.root / FEEDBACK / student / lesson / f"{lesson}.html"
+
+    @property
+    def secret_path(self) -> Path:
+        return self.root / LEDGER / "judge-secret"
+
+    def secret(self) -> str:
+        """The judge's secret, made on first use; only the grading user can read it."""
+        path = self.secret_path
+        try:
+            found = path.read_text().strip()
+        except OSError:
+            found = ""
+        if len(found) >= 32:
+            return found
+        path.parent.mkdir(parents=True, exist_ok=True)
+        made = secrets.token_hex(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(made + "\n")
+        return made
 
     def ledger_path(self, lesson: str, student: str) -> Path:
         return self.root / LEDGER / lesson / f"{student}.json"

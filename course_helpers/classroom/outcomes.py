@@ -40,6 +40,9 @@ _MAX_TEXT = 200
 # Errors that mean the cell never finished, rather than a wrong answer.
 _STOPPED = {"CellTimeoutError": "report.diag.timeout", "KeyboardInterrupt": "report.diag.timeout",
             "DeadKernelError": "report.diag.kernel_died"}
+# The judge's diagnoses of an answer that did not finish, as the report names them.
+_UNFINISHED: dict[str, Message | None] = {"judge.timed_out": msg("report.diag.timeout"),
+                                          "judge.not_observed": None}
 
 
 @dataclass(frozen=True)
@@ -140,16 +143,15 @@ def _refuse(constant: str) -> None:
 
 
 def question_records(notebook: NotebookNode, scores: Mapping[str, Mapping[str, Any]], *,
-                     unproven: Iterable[str] = (), delegated: Mapping[str, Message] = {},
+                     delegated: Mapping[str, Message] = {},
                      set_aside: Mapping[str, Message] = {}) -> list[QuestionRecord]:
     """A record for every graded test cell of an autograded notebook.
 
     ``scores`` maps grade_id to nbgrader's ``auto_score`` and ``max_score`` (after the
-    grader's own corrections); ``unproven`` lists test cells that passed without their
-    check, ``delegated`` maps a question to why its answer does not count, and ``set_aside``
-    maps a question to why one of its cells was replaced before grading.
+    grader's own corrections); ``delegated`` maps a question to why its answer does not
+    count, and ``set_aside`` maps a question to why one of its cells was replaced before
+    grading.
     """
-    unproven = set(unproven)
     records = []
     for cell in notebook.cells:
         grade_id = tracked.grade_id(cell)
@@ -158,18 +160,16 @@ def question_records(notebook: NotebookNode, scores: Mapping[str, Mapping[str, A
         score = float(scores[grade_id].get("auto_score") or 0)
         top = float(scores[grade_id].get("max_score") or 0)
         question = question_of(grade_id)
-        records.append(_record(question, grade_id in unproven, delegated.get(question),
+        records.append(_record(question, delegated.get(question),
                                set_aside.get(question), cell.get("outputs", []), score, top))
     return records
 
 
-def _record(question: str, unproven: bool, delegated: Message | None,
+def _record(question: str, delegated: Message | None,
             set_aside: Message | None, outputs: list[Any], score: float,
             top: float) -> QuestionRecord:
     if top > 0 and score >= top:
         return QuestionRecord(question, CORRECT, score, top)
-    if unproven:
-        return QuestionRecord(question, INCORRECT, score, top, msg("report.diag.unproven"))
     if delegated is not None:
         return QuestionRecord(question, INCORRECT, score, top, delegated)
     if set_aside is not None:
@@ -178,6 +178,10 @@ def _record(question: str, unproven: bool, delegated: Message | None,
     if markers:
         first = markers[0]
         diagnosis = read_message(first.get("diagnosis"))
+        if diagnosis is not None and diagnosis.key in _UNFINISHED:
+            # The judge found the answer never finished: not a wrong answer.
+            return QuestionRecord(question, NOT_RUN, score, top, _UNFINISHED[diagnosis.key]
+                                  or diagnosis)
         return QuestionRecord(question, str(first["status"]), score, top, diagnosis,
                               first.get("hidden") is True)
     errors = [o for o in outputs if isinstance(o, Mapping) and o.get("output_type") == "error"]
@@ -208,6 +212,6 @@ def graded_records(course: Classroom, student: str, lesson: str, graded: Graded,
     set_aside = {question_of(str(note.params.get("cell", ""))): note.params["why"]
                  for note in notes if note.key == "classroom.note.set_aside"
                  and isinstance(note.params.get("why"), Message)}
-    records = question_records(notebook, graded.cells, unproven=graded.unproven,
-                               delegated=delegated, set_aside=set_aside)
+    records = question_records(notebook, graded.cells, delegated=delegated,
+                               set_aside=set_aside)
     return [r.to_json() for r in records]

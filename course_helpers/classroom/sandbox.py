@@ -2,8 +2,9 @@
 
 Built on bubblewrap (``bwrap``), the sandbox Flatpak uses: a kernel runs in new user, mount,
 PID, network, IPC and UTS namespaces with every capability dropped. Its file system holds only
-the system's programs and libraries, the Python installation (the course package included)
-and one writable folder, each bound at its own path, all read-only but that folder. It has no
+the system's programs and libraries, the Python installation (the course package without its
+answer key, which an empty folder covers) and one writable folder, each
+bound at its own path, all read-only but that folder. It has no
 network (it talks to the grader through Unix sockets in its folder), sees only its own
 processes, cannot create user namespaces of its own, and dies with its grading worker.
 
@@ -94,9 +95,24 @@ def bwrap_arguments(home: Path, *, init: bool) -> list[str]:
     for folder in python_folders():
         if usr not in folder.parents and folder != usr:
             args += ["--ro-bind", str(folder), str(folder)]
+    for folder in hidden_folders():
+        # An empty, read-only folder over the answer key.
+        args += ["--tmpfs", str(folder), "--remount-ro", str(folder)]
     args += ["--proc", "/proc", "--dev", "/dev", "--bind", str(home), str(home),
              "--remount-ro", "/", "--chdir", str(home)]
     return args
+
+
+# Only the judge reads the key (references, hidden expectations). The kernel keeps the
+# lessons, checks and check data, and the grading code, which holds no secret (the judge's
+# secret lives in the course folder, which the sandbox does not show).
+HIDDEN = ("key",)
+
+
+def hidden_folders() -> list[Path]:
+    """The course package's folders a grading kernel must not see."""
+    package = _course_package()
+    return [package / name for name in HIDDEN if (package / name).is_dir()]
 
 
 @functools.cache

@@ -1,20 +1,20 @@
 """Grade one submission with nbgrader, alone, in a scratch course of its own.
 
 The scratch course holds a copy of a gradebook that knows only the lessons (no other student,
-no ``solutions/``), the one submitted notebook, and an empty run folder for the kernel. After
-nbgrader's autograde, the scores it saved are read back together with proof that each passed
-test cell really ran its check (see :mod:`course_helpers.classroom.proof`).
+no ``solutions/``), the one submitted notebook, and an empty run folder for the kernel. Before
+nbgrader's execution, probe cells are added after the test cells; after it, the judge replaces
+each test cell's outputs with its own verdict (see :mod:`course_helpers.classroom.judge`), and
+the scores nbgrader then saved are read back.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
 import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
-
-import nbformat
 
 
 @dataclass
@@ -41,6 +41,7 @@ class Task:
     limits: Limits
     timestamp: str | None = None
     run: str = ""          # where the kernel starts: set by the pool, in its worker's sandbox
+    seed: str = ""         # the judge's seed for this submission (secret and content)
 
 
 @dataclass
@@ -52,7 +53,6 @@ class Graded:
     ok: bool
     cells: dict[str, dict[str, Any]] = field(default_factory=dict)
     comments: dict[str, str] = field(default_factory=dict)
-    unproven: list[str] = field(default_factory=list)
     autograded: str = ""
     error: str = ""
     log: str = ""
@@ -102,6 +102,13 @@ def autograde(task: Task) -> Graded:
     config.IsolatedExecute.progress_file = str(progress)
     config.IsolatedExecute.max_output_chars = task.limits.max_output_chars
     config.Autograde.autograde_preprocessors = _preprocessors()
+    # The probes write under a name the notebook cannot know before they run.
+    nonce = secrets.token_hex(12)
+    for step in ("PlaceProbes", "Judge"):
+        config[step].lesson = task.lesson
+        config[step].seed = task.seed
+        config[step].nonce = nonce
+    config.Judge.run_directory = str(run)
     coursedir = CourseDirectory(config=config)
     app = Autograde(coursedir=coursedir, config=config)
     app.force = True
@@ -115,10 +122,6 @@ def autograde(task: Task) -> Graded:
         graded.ok = False
         return graded
     _read_scores(course / "gradebook.db", task, graded)
-    from course_helpers.classroom.proof import unproven_passes
-
-    autograded = nbformat.read(notebook_path, as_version=4)
-    graded.unproven = unproven_passes(autograded, graded.cells)
     graded.autograded = str(target)
     return graded
 
@@ -134,9 +137,11 @@ def _preprocessors() -> list[Any]:
     )
 
     from course_helpers.classroom.isolation import IsolatedExecute
+    from course_helpers.classroom.judge import Judge, PlaceProbes
 
-    return [IsolatedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-            SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+    # The judge's verdict replaces each test cell's outputs before SaveAutoGrades scores them.
+    return [PlaceProbes, IsolatedExecute, Judge, IgnorePattern, ClearMetadataPreprocessor,
+            LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
 
 
 def _read_scores(db: Path, task: Task, graded: Graded) -> None:

@@ -1,4 +1,4 @@
-"""The answer key: reference solutions, hidden cases and the expected results.
+"""The answer key: reference solutions and the expected results.
 
 Only the self-study install and the instructor (who grades) have this folder; the assessed
 release leaves it out (see ``course-helpers release --assessed``). Each lesson module here
@@ -10,7 +10,7 @@ order. A visible check in the student's kernel never runs this code: it reads wh
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,12 +25,12 @@ class Answer:
 
     ``reference`` is the solution (shown by ``solution()``), ``expect(case)`` the plain data
     the question's judge compares a result with (expected values and the fingerprints of the
-    known mistakes on that case), ``hidden`` the cases the grader adds.
+    known mistakes on that case). The hidden cases' templates are inputs and live with the
+    questions (``Question.draws``); what they should give is known only here.
     """
 
     reference: Callable[..., Any]
     expect: Callable[[Case], Expected]
-    hidden: Sequence[Case] = ()
 
 
 def answers(*items: Answer) -> tuple[Answer, ...]:

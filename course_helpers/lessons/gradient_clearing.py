@@ -146,7 +146,8 @@ def _judge_microbatch(result: object, case: Case, expected: dict) -> Message | N
 
 
 def _loop(points: int, function: str, judge: Callable[..., Message | None],
-          visible: list[Case], draws: list[Case]) -> Question:
+          visible: list[Case], draws: list[Case], varied: tuple[int, ...] | None = None
+          ) -> Question:
     """A question whose answer runs a loop of backward passes.
 
     Errors raised in the loop are explained in terms of clearing and updating, and a second
@@ -154,10 +155,11 @@ def _loop(points: int, function: str, judge: Callable[..., Message | None],
     gradient kept outside the function carries on where the first call stopped, like a
     training cell run twice. The tensors the function is given must come back unchanged (a
     leaf made of the caller's tensor itself would start the second call from where the first
-    one stopped). ``draws`` are the templates of the hidden cases.
+    one stopped). ``draws`` are the templates of the hidden cases, ``varied`` the argument
+    positions drawn afresh (see :class:`~course_helpers.question.Question`).
     """
     return Question(points=points, function=function, judge=judge, visible=visible,
-                    draws=draws, repeat=False, again=True, keeps_inputs=True,
+                    draws=draws, varied=varied, repeat=False, again=True, keeps_inputs=True,
                     explain=explain_loop_error,
                     rename={"diag.state_kept": "clearing.diag.state_kept"})
 
@@ -187,7 +189,8 @@ QUESTIONS = declare(
           [Case((-3.5, 0.1, 20)),
            Case((2.0, 0.9, 12)),     # oscillates around the minimum
            Case((0.5, 1.05, 10)),    # diverges
-           Case((10.0, 0.001, 50))]),
+           Case((10.0, 0.001, 50))],
+          varied=(0,)),  # the start; the learning rates are chosen to oscillate or diverge
     _loop(2, "train_sgd", _path_judge("clearing.what.params_path"),
           [Case((torch.tensor([0.5, 0.5]), 0.01, 3),
                 "params_init = torch.tensor([0.5, 0.5]), lr = 0.01, steps = 3"),

@@ -94,6 +94,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Your answer did not finish on this input (it ran out of time, crashed or was "
         "interrupted).",
     },
+    "judge.timed_out": {
+        "zh": "你的答案在这组输入上超过了时间限制，没有运行完。检查循环能否结束，"
+        "以及运算量是否比题目需要的大得多。",
+        "en": "Your answer ran past the time limit on this input and did not finish. Check "
+        "that its loops end, and that it does not compute far more than the exercise needs.",
+    },
     "judge.unreadable": {
         "zh": "评分时读不懂你的答案返回的结果（{reason}）：返回值太大，或者不是普通的张量、数字或列表。",
         "en": "While grading, what your answer returned could not be read ({reason}): it is "
@@ -104,8 +110,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This test cell belongs to no exercise, so it earns no points when graded.",
     },
     "judge.unknown_diagnosis": {
-        "zh": "你的答案运行出错（{key}）。",
-        "en": "Your answer raised an error ({key}).",
+        "zh": "你的答案运行出错（{name}）。",
+        "en": "Your answer raised an error ({name}).",
     },
     "outcome.hint_pointer": {
         "zh": "需要提示？运行 {name}.hint()。",

@@ -51,10 +51,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "单元格 {cell} 被跳过后重新评分，原因：{why}",
         "en": "Cell {cell} was set aside and the notebook graded again, because: {why}",
     },
-    "classroom.note.unproven": {
-        "zh": "检查单元格 {cells} 没有真正运行检查（测试代码被改动或绕过），记 0 分。",
-        "en": "Test cells {cells} did not really run their checks (the test code was changed or bypassed); they score zero.",
-    },
     # --- grading failures --------------------------------------------------------------------
     "classroom.hung": {
         "zh": "单元格 {cell} 超过 {seconds} 秒仍未结束，中断也无效（例如忽略中断信号的死循环）。",
@@ -109,10 +105,6 @@ MESSAGES.update({
 
 # --- the mistake report (course-helpers report) ------------------------------------------------
 MESSAGES.update({
-    "report.diag.unproven": {
-        "zh": "检查单元格没有真正运行检查（测试代码被改动或绕过），记 0 分。",
-        "en": "The test cell did not really run its check (the test code was changed or bypassed); it scores zero.",
-    },
     "report.diag.timeout": {"zh": "单元格超过时限，被中断了。", "en": "The cell ran past the time limit and was interrupted."},
     "report.diag.kernel_died": {"zh": "运行这个单元格时内核退出了。", "en": "The kernel died while this cell ran."},
     "report.diag.error": {
