@@ -103,18 +103,25 @@ def test_records_come_from_the_score_first_then_the_grader_then_the_outputs():
                {"output_type": "error", "ename": "CheckFailed", "evalue": "", "traceback": []}]
     stopped = [{"output_type": "error", "ename": "CellTimeoutError", "evalue": "",
                 "traceback": []}]
+    # The judge found that the answer ran out of time on an input: not a wrong answer.
+    timed_out = Outcome(Status.INCORRECT, msg("outcome.title", number="6"),
+                        (msg("judge.timed_out"),))
+    unfinished = [display(outcome_bundle(timed_out, {"question": "ex.q6", "hidden": True})),
+                  {"output_type": "error", "ename": "CheckFailed", "evalue": "",
+                   "traceback": []}]
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [test_cell("q1", []), test_cell("q2", failing), test_cell("q3", stopped),
-                      test_cell("q4", []), test_cell("q5", failing)]
+                      test_cell("q4", []), test_cell("q5", failing), test_cell("q6", unfinished)]
     scores = {f"q{n}-test": {"auto_score": 2 if n in (1, 4) else 0, "max_score": 2}
-              for n in range(1, 6)}
-    records = question_records(notebook, scores, unproven=["q4-test"],
+              for n in range(1, 7)}
+    records = question_records(notebook, scores,
                                set_aside={"q5": msg("classroom.kernel_died", cell="q5")})
     assert [(r.question, r.status) for r in records] == [
         ("q1", "correct"), ("q2", "incorrect"), ("q3", "not_run"), ("q4", "correct"),
-        ("q5", "not_run")]
+        ("q5", "not_run"), ("q6", "not_run")]
     assert records[1].hidden and records[1].diagnosis.key == "diag.scaled"
     assert records[2].diagnosis.key == "report.diag.timeout"
+    assert records[5].diagnosis.key == "report.diag.timeout"
     assert QuestionRecord.from_json(records[1].to_json()) == records[1]
 
 

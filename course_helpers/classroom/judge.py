@@ -27,7 +27,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
 from course_helpers import plaindata
-from course_helpers.classroom import cells
+from course_helpers.classroom import cells, rebuild
 from course_helpers.grading import marker_bundle, outcome_bundle
 from course_helpers.i18n import msg
 from course_helpers.outcome import Outcome, Status
@@ -163,7 +163,7 @@ def decide(question: Question, observed: tuple[dict[str, Any], dict[str, Any]] |
                                    None, True)
     visible, hidden = list(question.visible), question.draw(seed)
     kinds = {id(case): "visible" for case in visible} | {id(case): "hidden" for case in hidden}
-    reader = plaindata.Reader(tensors)
+    reader = rebuild.Reader(tensors)
 
     def call(case: Case, index: int, attempt: int) -> tuple[Any, tuple[Any, ...]]:
         attempts = header.get(kinds[id(case)])
@@ -177,7 +177,7 @@ def decide(question: Question, observed: tuple[dict[str, Any], dict[str, Any]] |
             raise _NotAttempted
         try:
             if status == "raised":
-                raise _Raised(plaindata.message_from_data(found.get("diagnosis")))
+                raise _Raised(rebuild.message_from_data(found.get("diagnosis")))
             if status != "returned":
                 raise plaindata.Unreadable("status")
             like = tuple(_fresh(arg) for arg in copy.copy(case.args))
