@@ -27,9 +27,12 @@ DEMO_FINDINGS = {
              "NotImplementedError()"],
     "dana": [f"renamed to {LESSON} (1).ipynb; it was graded as {LESSON}.ipynb"],
     "emil": ["Not graded: the file is incomplete"],
-    "fay": ["q1-solution, q1-test: past the cell time limit (10 s), interrupted"],
-    "gus": ["q2-test: Something the checks rely on was tampered with (torch.allclose, "
-            "ex.q2.grade)", "（tampered: torch.allclose, ex.q2.grade）"],
+    "fay": ["q1-solution: past the cell time limit (10 s), interrupted",
+            "q1-test: Your answer ran past the time limit on this input"],
+    # The cheat is read in the source; the judge names the wrong answer behind it.
+    "gus": ["The answer to q2 hands its work to ex.q2.grade",
+            "q2-test: The gradient is proportional to the correct value but off by a factor "
+            "of 0.25"],
     "hana": ["hana/notes.txt: Not a notebook", "1 cells shared an id",
              "Graded cell q6-solution appeared more than once"],
 }

@@ -122,12 +122,15 @@ def test_the_report_knows_what_each_student_did(graded):
     named = hits(numbers, "incorrect", "q2", "grading.note.delegated")
     scaled = hits(numbers, "incorrect", "q2", "diag.scaled")
     assert not named & scaled
-    assert named | scaled == WRONG_Q2 | CHEATING_Q2 | {"cheat_lookup"}
+    # A run_cell that skips the observer leaves nothing to judge: zero, and said so.
+    unread = hits(numbers, "incorrect", "q2", "judge.no_observation")
+    assert unread == {"cheat_run_cell"}
+    assert named | scaled | unread == WRONG_Q2 | CHEATING_Q2 | {"cheat_lookup"}
     assert {"edited_test", "stripped_test", "cheat_allclose", "cheat_ast", "cheat_custom_exc",
             "cheat_input", "cheat_lookup"} <= scaled
     assert {"cheat_grade", "cheat_helpers", "cheat_forged_marker", "cheat_key_file"} <= named
-    assert hits(numbers, "incorrect", "q2") == named | scaled | {"cheat_object",
-                                                                 "cheat_subclass"}
+    assert hits(numbers, "incorrect", "q2") == named | scaled | unread | {"cheat_object",
+                                                                          "cheat_subclass"}
     assert hits(numbers, "incorrect", "q2", "compare.not_tensor") == {"cheat_object"}
     # No cheat costs a right answer anything: q3 is right for every student who answered it.
     assert hits(numbers, "incorrect", "q3") == set()

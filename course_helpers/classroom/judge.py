@@ -1,14 +1,15 @@
 """The judge: the score of each test cell, decided in the grader from what the kernel observed.
 
-Two nbgrader preprocessors around the notebook's execution. :class:`PlaceProbes` adds, after
-each test cell, a cell that runs the student's answer on the visible cases and on hidden
-cases drawn from a seed only the grader knows (:mod:`course_helpers.observe`), writing plain
-data to the kernel's folder under a name the notebook cannot guess. :class:`Judge` reads
+Two nbgrader preprocessors around the notebook's execution. :class:`PlaceProbes` has each
+test cell run, in place of its check, the observer: it runs the student's answer on the
+visible cases and on hidden cases drawn from a seed only the grader knows
+(:mod:`course_helpers.observe`), writing plain data to the kernel's folder under a name the
+notebook cannot guess. :class:`Judge` reads
 that data back with size limits (:mod:`course_helpers.plaindata`), rebuilds the results,
 judges them with the question's own judge against expectations from the answer key, and
 replaces the test cell's outputs with the verdict: the feedback panel, and for a wrong
 answer one error line, which is what nbgrader's SaveAutoGrades scores. Whatever the notebook
-displayed or raised in that cell is gone; the probe cells are removed before saving.
+displayed or raised in that cell is gone, and the test cell's own source is put back.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from nbformat import NotebookNode
-from nbformat.v4 import new_code_cell, new_output
+from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
@@ -65,7 +66,12 @@ def test_number(cell: NotebookNode) -> int | None:
 
 
 class PlaceProbes(NbGraderPreprocessor):
-    """Add after each test cell the cell that observes its question's answer."""
+    """Have each test cell observe its question's answer instead of checking it.
+
+    The kernel's own check would only be replaced by the verdict, so the test cell runs the
+    observer in its place (at the same point of the notebook, on the same answer); the
+    :class:`Judge` puts the test's own source back.
+    """
 
     lesson = Unicode("").tag(config=True)
     seed = Unicode("").tag(config=True)
@@ -73,28 +79,24 @@ class PlaceProbes(NbGraderPreprocessor):
 
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]):  # type: ignore[override]
         questions = questions_of(self.lesson)
-        placed = []
         for cell in nb.cells:
-            placed.append(cell)
             number = test_number(cell)
             if number is None or not 1 <= number <= len(questions):
                 continue
             question = questions[number - 1]
             path = f"{FOLDER}/{self.nonce}-q{number}.safetensors"
-            probe = new_code_cell(
+            cell.metadata[_PROBE] = {"source": cell.source}
+            cell.source = (
                 "__import__('course_helpers.observe', fromlist=['observe']).observe("
                 f"{lesson_module(self.lesson)!r}, {number}, globals().get("
                 f"{question.function!r}, __import__('course_helpers.observe', "
                 f"fromlist=['MISSING']).MISSING), {question_seed(self.seed, number)}, "
                 f"{path!r})")
-            probe.metadata[_PROBE] = number
-            placed.append(probe)
-        nb.cells = placed
         return nb, resources
 
 
 class Judge(NbGraderPreprocessor):
-    """Replace each test cell's outputs with the judge's verdict, then drop the probes."""
+    """Replace each test cell's outputs with the judge's verdict and put its source back."""
 
     lesson = Unicode("").tag(config=True)
     seed = Unicode("").tag(config=True)
@@ -103,17 +105,15 @@ class Judge(NbGraderPreprocessor):
 
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]):  # type: ignore[override]
         questions = questions_of(self.lesson)
-        kept = []
         for cell in nb.cells:
-            if _PROBE in cell.metadata:
-                continue
-            kept.append(cell)
+            probe = cell.metadata.pop(_PROBE, None)
+            if isinstance(probe, dict) and isinstance(probe.get("source"), str):
+                cell.source = probe["source"]
             number = test_number(cell)
             if number is not None or (cells.is_protected(cell) and cell.cell_type == "code"
                                       and cells.grade_id(cell)):
                 outcome, marker = self._verdict(questions, number)
                 cell.outputs = _outputs(outcome, marker)
-        nb.cells = kept
         return nb, resources
 
     def _verdict(self, questions: Sequence[Question], number: int | None
@@ -139,9 +139,10 @@ def _outputs(outcome: Outcome, marker: dict[str, Any]) -> list[NotebookNode]:
     if outcome.status is Status.CORRECT:
         return [new_output("display_data", data=marker_bundle(outcome, {**marker,
                                                                          "passed": True}))]
-    verdict = outcome.verdict()
+    # As a failing grade() leaves it: the whole feedback as the error's text, one line shown.
     return [new_output("display_data", data=outcome_bundle(outcome, marker)),
-            new_output("error", ename="CheckFailed", evalue=verdict, traceback=[verdict])]
+            new_output("error", ename="CheckFailed", evalue="\n".join(outcome.text_lines()),
+                       traceback=[outcome.verdict()])]
 
 
 def decide(question: Question, observed: tuple[dict[str, Any], dict[str, Any]] | None,
