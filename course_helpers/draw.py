@@ -2,10 +2,12 @@
 
 The grader derives a seed from its own secret and the submission, and the kernel and the
 judge both draw the same cases from it: every floating-point tensor in a template's
-arguments, and every float in a list of values, is scaled element by element by a factor in
-[0.75, 1.25]; a plain number argument (a learning rate, a count) stays as it is. Shapes,
-dtypes, signs and zeros stay as written, so a template keeps what it was chosen to test; the
-numbers are new for every submission, so a table of earlier inputs is of no use.
+arguments, every number in a list of values (an int stays a nonzero int of its sign) and every
+float of a record, is scaled element by element by a factor in [0.75, 1.25]. A plain number
+argument (a learning rate, a count) stays as it is unless the question names its position in
+``varied``, and so do ints in tuples (shapes) and in records (steps). Shapes, dtypes, signs and
+zeros stay as written, so a template keeps what it was chosen to test; the numbers are new for
+every submission, so a table of earlier inputs is of no use.
 """
 
 from __future__ import annotations
@@ -49,12 +51,20 @@ def _vary(value: Any, generator: torch.Generator, depth: int) -> Any:
         return _scaled(value, generator)
     kind = type(value)
     if kind is float and depth > 1:  # a number in a list of values, not a learning rate
-        factor = 1 + SPREAD * (2 * torch.rand((), generator=generator).item() - 1)
-        return value * factor
-    if kind is tuple or kind is list:
-        return kind(_vary(v, generator, depth + 1) for v in value)
-    if kind is dict:
-        return {k: _vary(v, generator, depth + 1) for k, v in value.items()}
+        return value * _factor(generator)
+    if kind is int and depth > 1:  # a count named in ``varied``, or a value in a list
+        if value == 0:
+            return 0
+        drawn = round(value * _factor(generator))
+        return max(1, drawn) if value > 0 else min(-1, drawn)
+    if kind is list:
+        return [_vary(v, generator, depth + 1) for v in value]
+    if kind is tuple:
+        # An int in a tuple is a shape or an index, not a value: it stays.
+        return tuple(v if type(v) is int else _vary(v, generator, depth + 1) for v in value)
+    if kind is dict:  # options such as {"lr": 0.1}: their numbers stay as chosen
+        return {k: v if type(v) in (int, bool) else _vary(v, generator, depth + 1)
+                for k, v in value.items()}
     if isinstance(value, torch.nn.Module):
         made = copy.deepcopy(value)
         with torch.no_grad():
@@ -64,10 +74,15 @@ def _vary(value: Any, generator: torch.Generator, depth: int) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         made = copy.copy(value)
         for field in dataclasses.fields(value):
-            object.__setattr__(made, field.name,
-                               _vary(getattr(value, field.name), generator, depth + 1))
+            kept = getattr(value, field.name)
+            if type(kept) is not int:  # a record's count (steps, a pause) stays as chosen
+                object.__setattr__(made, field.name, _vary(kept, generator, depth + 1))
         return made
     return value
+
+
+def _factor(generator: torch.Generator) -> float:
+    return 1 + SPREAD * (2 * torch.rand((), generator=generator, dtype=torch.float64).item() - 1)
 
 
 def _scaled(t: torch.Tensor, generator: torch.Generator) -> torch.Tensor:

@@ -19,7 +19,7 @@ import torch
 from course_helpers import observe, plaindata
 from course_helpers.classroom import judge
 from course_helpers.classroom.model import Classroom
-from course_helpers.lessons import autograd, linear_regression, no_grad_detach
+from course_helpers.lessons import autograd, declared_lessons, lesson_module
 from course_helpers.outcome import Status
 from tests.classroom_class import CHEATS
 from tests.questionkit import judged, key_of
@@ -84,12 +84,52 @@ def test_a_table_of_earlier_inputs_is_of_no_use():
         assert any(d.key == "outcome.hidden_case" for d in verdict.details)
 
 
-@pytest.mark.parametrize("seed", [7, 8])
-def test_right_answers_pass_on_drawn_inputs(seed):
-    for question in (*autograd.QUESTIONS, *no_grad_detach.QUESTIONS,
-                     *linear_regression.QUESTIONS):
-        verdict = judged(question, question.reference, seed=seed)
-        assert verdict.status is Status.CORRECT, (question.key, verdict)
+@pytest.mark.parametrize("lesson", declared_lessons())
+def test_right_answers_pass_on_drawn_inputs(lesson):
+    """Every question's reference, on the inputs drawn for several submissions."""
+    for question in lesson_module(lesson).QUESTIONS:
+        for seed in (7, 8, 9, 10):
+            verdict = judged(question, question.reference, seed=seed)
+            assert verdict.status is Status.CORRECT, (question.key, seed, verdict)
+
+
+def _numbers(value) -> list[float]:
+    """Every number in a case's arguments, tensors and model weights included."""
+    import dataclasses
+
+    if isinstance(value, torch.Tensor):
+        return value.detach().double().flatten().tolist()
+    if isinstance(value, torch.nn.Module):
+        return [x for p in value.parameters() for x in _numbers(p)]
+    plain = isinstance(value, int | float | list | tuple | dict) or dataclasses.is_dataclass(value)
+    if isinstance(value, bool) or not plain:
+        return []
+    if isinstance(value, int | float):
+        return [float(value)]
+    if isinstance(value, dict):
+        return [x for v in value.values() for x in _numbers(v)]
+    if dataclasses.is_dataclass(value):
+        return [x for f in dataclasses.fields(value) for x in _numbers(getattr(value, f.name))]
+    return [x for v in value for x in _numbers(v)]
+
+
+def test_drawn_inputs_differ_from_the_templates_wherever_they_may():
+    without_inputs = []
+    for lesson in declared_lessons():
+        for question in lesson_module(lesson).QUESTIONS:
+            templates = question.hidden_templates()
+            drawn = question.draw(3)
+            assert len(drawn) == len(templates) > 0
+            if not any(_numbers(t.args) for t in templates):
+                without_inputs.append(question.key)
+                continue
+            # Most cases change; every question has some that do.
+            changed = [_numbers(d.args) != _numbers(t.args)
+                       for d, t in zip(drawn, templates, strict=True)]
+            assert sum(changed) >= len(changed) / 2, (question.key, changed)
+            assert question.draw(3)[0].args is not drawn[0].args
+            assert _numbers(question.draw(3)[0].args) == _numbers(drawn[0].args)
+    assert without_inputs == ["tensors.q6"]  # pick_device() takes no argument
 
 
 # ---- what is read, and how ----------------------------------------------------------------

@@ -318,7 +318,7 @@ QUESTIONS = declare(
     Question(points=2, function="make_grid", judge=_judge_grid,
              explain=_explain_view_error,
              visible=[Case((3,), "n = 3")],
-             draws=[Case((4,)), Case((1,)), Case((6,))]),
+             draws=[Case((4,)), Case((1,)), Case((6,))], varied=(0,)),  # n is the input
     Question(points=2, function="to_float64_column", judge=_judge_float64_column,
              explain=_explain_view_error,
              visible=[Case(([1, 2, 3],), "values = [1, 2, 3]")],
