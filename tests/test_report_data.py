@@ -20,6 +20,7 @@ from course_helpers.classroom.outcomes import (
     question_records,
     read_message,
 )
+from course_helpers.classroom.worker import CellScore
 from course_helpers.course import copy_course
 from course_helpers.grading import MAX_OUTCOME_CHARS, OUTCOME_MIME, outcome_bundle, pass_markers
 from course_helpers.i18n import msg
@@ -112,8 +113,7 @@ def test_records_come_from_the_score_first_then_the_grader_then_the_outputs():
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [test_cell("q1", []), test_cell("q2", failing), test_cell("q3", stopped),
                       test_cell("q4", []), test_cell("q5", failing), test_cell("q6", unfinished)]
-    scores = {f"q{n}-test": {"auto_score": 2 if n in (1, 4) else 0, "max_score": 2}
-              for n in range(1, 7)}
+    scores = {f"q{n}-test": CellScore(2 if n in (1, 4) else 0, 2) for n in range(1, 7)}
     records = question_records(notebook, scores,
                                set_aside={"q5": msg("classroom.kernel_died", cell="q5")})
     assert [(r.question, r.status) for r in records] == [

@@ -181,12 +181,12 @@ class _Run:
         for question, use in static.delegations(task.lesson, submitted).items():
             test = graded.cells.get(f"{question}-test")
             if test is not None:
-                test["auto_score"] = 0.0
+                test.auto_score = 0.0
             delegated[question] = msg("grading.note.delegated", question=question, use=use)
             notes.append(delegated[question])
         record.save(self.course, graded, task.timestamp)
-        score = sum(float(c["auto_score"] or 0) for c in graded.cells.values())
-        top = sum(float(c["max_score"] or 0) for c in graded.cells.values())
+        score = sum(float(c.auto_score or 0) for c in graded.cells.values())
+        top = sum(c.max_score for c in graded.cells.values())
         self.course.write_ledger(task.lesson, task.student, LedgerEntry(
             "graded", state.digest, score, top, notes=notes, seconds=seconds,
             questions=outcomes.graded_records(self.course, task.student, task.lesson,

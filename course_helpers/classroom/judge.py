@@ -65,17 +65,26 @@ def test_number(cell: NotebookNode) -> int | None:
     return int(found.group(1)) if found and cell.cell_type == "code" else None
 
 
-class PlaceProbes(NbGraderPreprocessor):
+class _Judging(NbGraderPreprocessor):
+    """What both steps are told of one grading attempt."""
+
+    lesson = Unicode("", help="The lesson's folder name, such as 02_autograd.").tag(config=True)
+    seed = Unicode("", help="The submission's seed (the secret and its content).").tag(
+        config=True)
+    nonce = Unicode("", help="Random per attempt: names the observation files.").tag(
+        config=True)
+
+    def _path(self, number: int) -> str:
+        return f"{FOLDER}/{self.nonce}-q{number}.safetensors"
+
+
+class PlaceProbes(_Judging):
     """Have each test cell observe its question's answer instead of checking it.
 
     The kernel's own check would only be replaced by the verdict, so the test cell runs the
     observer in its place (at the same point of the notebook, on the same answer); the
     :class:`Judge` puts the test's own source back.
     """
-
-    lesson = Unicode("").tag(config=True)
-    seed = Unicode("").tag(config=True)
-    nonce = Unicode("").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]):  # type: ignore[override]
         questions = questions_of(self.lesson)
@@ -84,7 +93,7 @@ class PlaceProbes(NbGraderPreprocessor):
             if number is None or not 1 <= number <= len(questions):
                 continue
             question = questions[number - 1]
-            path = f"{FOLDER}/{self.nonce}-q{number}.safetensors"
+            path = self._path(number)
             cell.metadata[_PROBE] = {"source": cell.source}
             cell.source = (
                 "__import__('course_helpers.observe', fromlist=['observe']).observe("
@@ -95,13 +104,10 @@ class PlaceProbes(NbGraderPreprocessor):
         return nb, resources
 
 
-class Judge(NbGraderPreprocessor):
+class Judge(_Judging):
     """Replace each test cell's outputs with the judge's verdict and put its source back."""
 
-    lesson = Unicode("").tag(config=True)
-    seed = Unicode("").tag(config=True)
-    nonce = Unicode("").tag(config=True)
-    run_directory = Unicode("").tag(config=True)
+    run_directory = Unicode("", help="The kernel's folder, where it wrote.").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]):  # type: ignore[override]
         questions = questions_of(self.lesson)
@@ -122,7 +128,7 @@ class Judge(NbGraderPreprocessor):
             title = msg("outcome.title", number=str(number or "?"))
             return Outcome(Status.INCORRECT, title, (msg("judge.not_judged"),)), {}
         question = questions[number - 1]
-        path = Path(self.run_directory) / FOLDER / f"{self.nonce}-q{number}.safetensors"
+        path = Path(self.run_directory) / self._path(number)
         try:
             observed = plaindata.read_file(path)
         except plaindata.Unreadable as why:

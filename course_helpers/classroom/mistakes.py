@@ -27,6 +27,7 @@ from course_helpers.classroom.outcomes import (
     question_of,
     question_records,
 )
+from course_helpers.classroom.worker import CellScore
 from course_helpers.grading import message_data
 from course_helpers.i18n import Message, msg
 
@@ -90,7 +91,7 @@ def gather(root: Path, lessons: Sequence[str]) -> tuple[list[Lesson], list[Submi
 def _graded(course: Classroom, lesson: Lesson, submission: Any,
             entry: LedgerEntry | None) -> Submission:
     """A graded hand-in: scores from the gradebook, question records from the ledger."""
-    scores = {g.name: {"auto_score": g.auto_score, "max_score": g.max_score}
+    scores = {g.name: CellScore(g.auto_score, float(g.max_score or 0))
               for n in submission.notebooks for g in n.grades}
     stored = [QuestionRecord.from_json(q) for q in entry.questions] if entry else []
     records = [r for r in stored if r is not None]

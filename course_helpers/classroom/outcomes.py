@@ -26,7 +26,7 @@ from nbformat import NotebookNode
 
 from course_helpers.classroom import cells as tracked
 from course_helpers.classroom.model import Classroom
-from course_helpers.classroom.worker import Graded
+from course_helpers.classroom.worker import CellScore, Graded
 from course_helpers.grading import MAX_OUTCOME_CHARS, OUTCOME_MIME, message_data
 from course_helpers.i18n import Message, msg
 from course_helpers.messages import CATALOGUE
@@ -142,12 +142,12 @@ def _refuse(constant: str) -> None:
     raise ValueError(f"not strict JSON: {constant}")
 
 
-def question_records(notebook: NotebookNode, scores: Mapping[str, Mapping[str, Any]], *,
+def question_records(notebook: NotebookNode, scores: Mapping[str, CellScore], *,
                      delegated: Mapping[str, Message] = {},
                      set_aside: Mapping[str, Message] = {}) -> list[QuestionRecord]:
     """A record for every graded test cell of an autograded notebook.
 
-    ``scores`` maps grade_id to nbgrader's ``auto_score`` and ``max_score`` (after the
+    ``scores`` maps grade_id to nbgrader's scores of that cell (after the
     grader's own corrections); ``delegated`` maps a question to why its answer does not
     count, and ``set_aside`` maps a question to why one of its cells was replaced before
     grading.
@@ -157,8 +157,8 @@ def question_records(notebook: NotebookNode, scores: Mapping[str, Mapping[str, A
         grade_id = tracked.grade_id(cell)
         if cell.cell_type != "code" or not tracked.is_test(cell) or grade_id not in scores:
             continue
-        score = float(scores[grade_id].get("auto_score") or 0)
-        top = float(scores[grade_id].get("max_score") or 0)
+        score = float(scores[grade_id].auto_score or 0)
+        top = scores[grade_id].max_score
         question = question_of(grade_id)
         records.append(_record(question, delegated.get(question),
                                set_aside.get(question), cell.get("outputs", []), score, top))

@@ -99,8 +99,8 @@ def save(course: Classroom, graded: Graded, timestamp: str | None) -> None:
                 cell = graded.cells.get(grade.name)
                 if cell is None:
                     continue
-                grade.auto_score = cell["auto_score"]
-                grade.needs_manual_grade = cell["needs_manual_grade"]
+                grade.auto_score = cell.auto_score
+                grade.needs_manual_grade = cell.needs_manual_grade
             for comment in notebook.comments:
                 comment.auto_comment = graded.comments.get(comment.name)
         book.db.commit()

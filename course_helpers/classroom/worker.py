@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import secrets
 import shutil
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,20 +45,26 @@ class Task:
 
 
 @dataclass
+class CellScore:
+    """What nbgrader saved for one graded cell."""
+
+    auto_score: float | None
+    max_score: float
+    needs_manual_grade: bool = False
+
+
+@dataclass
 class Graded:
     """What nbgrader saved for a submission, or why it could not."""
 
     student: str
     lesson: str
     ok: bool
-    cells: dict[str, dict[str, Any]] = field(default_factory=dict)
+    cells: dict[str, CellScore] = field(default_factory=dict)
     comments: dict[str, str] = field(default_factory=dict)
     autograded: str = ""
     error: str = ""
     log: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def prepare(task: Task) -> tuple[Path, Path, Path]:
@@ -151,11 +157,9 @@ def _read_scores(db: Path, task: Task, graded: Graded) -> None:
         submission = gradebook.find_submission(task.lesson, task.student)
         for notebook in submission.notebooks:
             for grade in notebook.grades:
-                graded.cells[grade.name] = {
-                    "auto_score": grade.auto_score,
-                    "max_score": grade.max_score,
-                    "needs_manual_grade": bool(grade.needs_manual_grade),
-                }
+                graded.cells[grade.name] = CellScore(
+                    grade.auto_score, float(grade.max_score or 0),
+                    bool(grade.needs_manual_grade))
             for comment in notebook.comments:
                 if comment.auto_comment:
                     graded.comments[comment.name] = comment.auto_comment
