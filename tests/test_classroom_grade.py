@@ -18,6 +18,7 @@ from course_helpers.classroom.feedback import generate_feedback
 from course_helpers.classroom.grade import ClassReport, grade_class
 from course_helpers.classroom.worker import Limits
 from course_helpers.course import copy_course
+from course_helpers.grading import CHECK_MIME, OUTCOME_MIME
 from tests.classroom_class import CLASS, LESSON, hand_in
 from tests.conftest import ROOT
 from tests.gradingcourse import gradebook_scores
@@ -136,6 +137,23 @@ def test_a_hostile_kernel_reaches_nothing_of_the_course(graded):
     scores = _gradebook_scores(course)
     assert scores["cheat_proc"] == 10  # the wrong answer's score, nothing more
     assert scores["blank"] == 0 and scores["alice"] == 12
+
+
+def test_only_test_cells_carry_the_judges_verdict(graded):
+    course, _ = graded
+    notebook = nbformat.read(course / "autograded" / "alice" / LESSON / f"{LESSON}.ipynb",
+                             as_version=4)
+    for cell in notebook.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+        if cell.cell_type != "code":
+            continue
+        kinds = {kind for o in cell.outputs for kind in o.get("data", {})}
+        if grade_id.endswith("-test"):
+            assert CHECK_MIME in kinds, grade_id  # alice is right everywhere
+            assert "observe(" not in cell.source and "grade(" in cell.source
+        else:  # the setup cell and the answers: as the kernel left them
+            assert CHECK_MIME not in kinds and OUTCOME_MIME not in kinds, grade_id
+            assert not [o for o in cell.outputs if o.output_type == "error"], grade_id
 
 
 def test_a_second_run_changes_nothing(graded):

@@ -116,8 +116,9 @@ class Judge(_Judging):
             if isinstance(probe, dict) and isinstance(probe.get("source"), str):
                 cell.source = probe["source"]
             number = test_number(cell)
-            if number is not None or (cells.is_protected(cell) and cell.cell_type == "code"
-                                      and cells.grade_id(cell)):
+            # Every graded test cell gets a verdict (fail-closed for one no question claims);
+            # the locked setup cell and the answers keep their outputs.
+            if number is not None or (cell.cell_type == "code" and cells.is_test(cell)):
                 outcome, marker = self._verdict(questions, number)
                 cell.outputs = _outputs(outcome, marker)
         return nb, resources
