@@ -44,7 +44,7 @@ class Limits:
     nodes: int = 50_000
     depth: int = 24
     text: int = 2000
-    memory_bytes: int = 64 * 2**20  # a shared-memory group rebuilt by the reader
+    memory_bytes: int = 8 * 2**20  # a shared-memory group rebuilt by the reader
 
 
 LIMITS = Limits()

@@ -214,3 +214,40 @@ def test_an_unknown_diagnosis_is_shown_as_data_not_trusted_text(tmp_path):
     verdict = judge.decide(Q2, forged, 1)
     assert verdict.status is Status.INCORRECT
     assert key_of(verdict) == "judge.unknown_diagnosis"
+
+
+def _forged_values(node: dict, tensors: dict | None = None) -> tuple[dict, dict]:
+    """An observation of q2 whose one visible case returned ``node`` (a forged tree)."""
+    from safetensors.torch import save
+
+    header = {"format": plaindata.FORMAT, "lesson": "autograd", "number": 2,
+              "complete": True, "defined": True, "callable": True, "type": "function",
+              "visible": [[{"status": "returned",
+                            "values": {"k": "tuple", "items": [node, {"k": "tuple",
+                                                                      "items": []}]}}]],
+              "hidden": [], "grad_left_off": False}
+    import json
+
+    data = save(tensors or {"t0": torch.zeros(1)},
+                metadata={"observation": json.dumps(header)})
+    return plaindata.parse(data)
+
+
+@pytest.mark.parametrize("node", [
+    # memory claimed far past any real tensor: rebuilt without sharing, nothing allocated
+    {"k": "tensor", "id": 0, "values": "t0", "dtype": "float32", "shape": [1],
+     "requires_grad": False, "leaf": True, "grad_fn": None, "parameter": False,
+     "inference": False, "grad": {"k": "none"},
+     "memory": {"start": 0, "bytes": 2**60, "offset": 0, "stride": [1]}},
+    # an array of a billion-byte dtype
+    {"k": "ndarray_other", "id": 0, "dtype": "V1000000000", "shape": [2000000]},
+    # a shape of giant size on another device
+    {"k": "elsewhere", "id": 0, "dtype": "float32", "shape": [2**40], "device": "cuda",
+     "requires_grad": False},
+    # a reference to nothing, and a kind that does not exist
+    {"k": "ref", "id": 7},
+    {"k": "pickle", "v": "cos\nsystem\n"},
+])
+def test_forged_trees_cost_the_grader_nothing_and_score_nothing(node):
+    verdict = judge.decide(Q2, _forged_values(node), 1)
+    assert verdict.status is Status.INCORRECT
