@@ -1,10 +1,9 @@
 """The kernel's half of grading: run the student's answer and write down what it gave.
 
-When an instructor grades, a cell the grader adds after each test cell calls
-:func:`observe`: it runs the answer on the question's visible cases and on hidden cases
-drawn from the grader's seed, exactly as a check would, and writes every result, the
-arguments as the answer left them, and any error's diagnosis, to a file of plain data
-(:mod:`course_helpers.plaindata`). It decides nothing: the judge, in the grader's own process
+When an instructor grades, each test cell calls :func:`observe` in place of its check: it
+runs the answer on the question's visible cases and on hidden cases drawn from the grader's
+seed, exactly as a check would, and writes every result, the arguments as the answer left
+them, and any error's diagnosis, to a file of plain data (:mod:`course_helpers.plaindata`). It decides nothing: the judge, in the grader's own process
 and with the answer key, reads the file and gives the score. Whatever this module is made to
 write, it cannot say that an answer is right; only values the judge checks can.
 """
@@ -34,7 +33,6 @@ def observe(lesson: str, number: int, answer: Any, seed: int | None, path: str) 
                               "visible": [], "hidden": [], "grad_left_off": False}
     try:
         if header["callable"]:
-            was_on = trusted.is_grad_enabled()
             trusted.set_grad_enabled(True)
             try:
                 for kind, cases in (("visible", question.visible),
@@ -46,7 +44,6 @@ def observe(lesson: str, number: int, answer: Any, seed: int | None, path: str) 
                         header[kind].append(attempts)
             finally:
                 header["grad_left_off"] = not trusted.is_grad_enabled()
-                header["grad_was_off"] = not was_on
                 trusted.set_grad_enabled(True)
         header["complete"] = True
     except KeyboardInterrupt:  # the grader's time limit: the cases not reached did not run

@@ -370,20 +370,13 @@ def _stand_in(node: dict[str, Any]) -> object:
     return torch.Tensor._make_subclass(kind, torch.empty(0)) if tensor else kind()
 
 
-def message_from_data(data: Any, depth: int = 0):
-    """A diagnosis written as data, back as a message; an unknown key becomes a plain one."""
+def message_from_data(data: Any):
+    """A diagnosis written as data, back as a message, validated as the mistake report
+    validates the records it reads (:func:`~course_helpers.classroom.outcomes.read_message`);
+    an unknown key becomes a plain message that names it."""
+    from course_helpers.classroom.outcomes import read_message
     from course_helpers.i18n import msg
-    from course_helpers.messages import CATALOGUE
 
-    if not isinstance(data, dict) or not isinstance(data.get("key"), str) or depth > 3:
+    if not isinstance(data, Mapping) or not isinstance(data.get("key"), str):
         raise Unreadable("message")
-    key = data["key"]
-    if key not in CATALOGUE:
-        return msg("judge.unknown_diagnosis", name=key[:80])
-    params: dict[str, Any] = {}
-    for name, value in (data.get("params") or {}).items():
-        if isinstance(value, dict):
-            params[str(name)] = message_from_data(value, depth + 1)
-        elif value is None or isinstance(value, bool | int | float | str):
-            params[str(name)] = value[:200] if isinstance(value, str) else value
-    return msg(key, **params)
+    return read_message(data) or msg("judge.unknown_diagnosis", name=data["key"][:80])
