@@ -3,9 +3,10 @@
 When an instructor grades, each test cell calls :func:`observe` in place of its check: it
 runs the answer on the question's visible cases and on hidden cases drawn from the grader's
 seed, exactly as a check would, and writes every result, the arguments as the answer left
-them, and any error's diagnosis, to a file of plain data (:mod:`course_helpers.plaindata`). It decides nothing: the judge, in the grader's own process
-and with the answer key, reads the file and gives the score. Whatever this module is made to
-write, it cannot say that an answer is right; only values the judge checks can.
+them, and any error's diagnosis, to a file of plain data (:mod:`course_helpers.plaindata`).
+It decides nothing: the judge, in the grader's own process and with the answer key, reads
+the file and gives the score. Whatever this module is made to write, it cannot say that an
+answer is right; only values the judge checks can.
 """
 
 from __future__ import annotations
